@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# all.bash: build the fork if needed, then run its tests.
+#
+#   ./all.bash
+#
+# Runs, in order, and keeps going after a failure so that one run shows all:
+#   - the tooling's own tests (ci/, on a small fake base) and ci/patches check;
+#   - black-box tests of the built toolchain (test/);
+#   - upstream's tests of what the patches touch: go test -short of runtime,
+#     runtime/debug, runtime/metrics, runtime/trace, sync, time and
+#     cmd/compile/internal/ssa, and the API and release-note checks
+#     (cmd/api -check, cmd/relnote -check) that fail when a patch adds
+#     exported API without api/next and doc/next entries.
+# It ends with one line "all.bash: N passed, N failed" and exits non-zero if
+# anything failed. The full upstream suite is ci/upstream.bash (hours).
+set -uo pipefail
+SCHEDX_PROG=all.bash
+source "$(dirname "${BASH_SOURCE[0]}")/ci/lib.sh"
+cd "$SCHEDX_ROOT"
+
+./make.bash || die "make.bash failed"
+base=$(find_base)
+
+# The fork's go for upstream tests, as a user runs it after the GOROOT swap.
+fork_env=(env -u GOROOT PATH="$SCHEDX_GO/bin:$PATH" GOTOOLCHAIN=local)
+# The base go for the project's own Go modules (ci/, test/), so that they
+# test the fork from outside rather than with it.
+base_env=(env -u GOROOT PATH="$base/bin:$PATH" GOTOOLCHAIN=local)
+
+passed=0
+failed=0
+failures=()
+
+# step NAME CMD... runs one step and records its result.
+step() {
+	local name=$1 start rc
+	shift
+	echo
+	echo "##### $name"
+	start=$SECONDS
+	"$@"
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		passed=$((passed + 1))
+		echo "##### $name: ok ($((SECONDS - start))s)"
+	else
+		failed=$((failed + 1))
+		failures+=("$name")
+		echo "##### $name: FAILED (exit $rc, $((SECONDS - start))s)"
+	fi
+}
+
+step "ci/patches check" ci/patches check
+step "tooling tests (ci/)" bash -c 'cd ci && "$@" go test -count=1 ./...' _ "${base_env[@]}"
+step "toolchain tests (test/)" bash -c 'cd test && "$@" go test -count=1 ./...' _ "${base_env[@]}"
+step "upstream: go test -short (runtime, sync, time, ssa)" \
+	"${fork_env[@]}" go test -short -timeout=20m \
+	runtime runtime/debug runtime/metrics runtime/trace sync time cmd/compile/internal/ssa
+step "upstream: API check (cmd/api -check)" \
+	"${fork_env[@]}" go test -count=1 -timeout=10m cmd/api -check
+step "upstream: release note check (cmd/relnote -check)" \
+	"${fork_env[@]}" go test -count=1 -timeout=5m cmd/relnote -check
+
+echo
+for f in "${failures[@]}"; do
+	echo "FAILED: $f"
+done
+echo "all.bash: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

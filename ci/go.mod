@@ -1,0 +1,3 @@
+module schedx.example/ci
+
+go 1.26

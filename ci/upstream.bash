@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# ci/upstream.bash: the full upstream test suite (go tool dist test) on the
+# fork and, for comparison, on the pristine base, so that a failure the fork
+# causes can be told from one the sandbox causes (no network, 2 cores).
+#
+#   ci/upstream.bash [-fork] [-base] [-o DIR] [-- dist test flags and tests]
+#
+# With neither -fork nor -base it runs both, the base first. Results go to
+# DIR (default upstream-results/YYYYMMDD-HHMMSS, git-ignored):
+#   fork.json, base.json   test2json events of each run (dist test -json)
+#   fork.log, base.log     dist's own output
+#   summary.txt            suitediff: what fails on the fork only, on both, ...
+# It takes about an hour per run on a 2-core machine; it is not part of CI.
+# The base is run in a scratch copy, so the real base GOROOT is never written.
+set -uo pipefail
+SCHEDX_PROG=ci/upstream.bash
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$SCHEDX_ROOT"
+
+runfork=0 runbase=0
+out=upstream-results/$(date -u +%Y%m%d-%H%M%S)
+while [ $# -gt 0 ]; do
+	case $1 in
+	-fork) runfork=1 ;;
+	-base) runbase=1 ;;
+	-o) out=$2; shift ;;
+	--) shift; break ;;
+	*) die "unknown flag $1 (usage: ci/upstream.bash [-fork] [-base] [-o DIR] [-- dist test args])" ;;
+	esac
+	shift
+done
+if [ $runfork -eq 0 ] && [ $runbase -eq 0 ]; then
+	runfork=1 runbase=1
+fi
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+base=$(find_base)
+verify_base "$base"
+
+# suite NAME GOROOT [args] runs dist test in GOROOT and records the results.
+suite() {
+	local name=$1 goroot=$2 start rc
+	shift 2
+	note "running go tool dist test -k -json $* in $goroot ($name); results in $out/$name.json"
+	start=$SECONDS
+	(cd "$goroot/src" && env -u GOROOT -u GOFLAGS PATH="$goroot/bin:$PATH" GOTOOLCHAIN=local \
+		"$goroot/bin/go" tool dist test -k -json "$@") >"$out/$name.json" 2>"$out/$name.log"
+	rc=$?
+	note "$name: dist test exited $rc after $(((SECONDS - start) / 60)) min"
+	echo "$rc" >"$out/$name.exit"
+}
+
+if [ $runbase -eq 1 ]; then
+	scratch=$(mktemp -d)
+	trap 'rm -rf "$scratch"' EXIT
+	note "copying the base to $scratch/go (dist test writes into its GOROOT)"
+	cp -a "$base" "$scratch/go"
+	suite base "$scratch/go" "$@"
+fi
+if [ $runfork -eq 1 ]; then
+	./make.bash >"$out/make.log" 2>&1 || { cat "$out/make.log" >&2; die "make.bash failed"; }
+	suite fork "$SCHEDX_GO" "$@"
+fi
+
+if [ -f "$out/fork.json" ] && [ -f "$out/base.json" ]; then
+	(cd ci && env -u GOROOT PATH="$base/bin:$PATH" GOTOOLCHAIN=local go run ./cmd/suitediff \
+		"$out/fork.json" "$out/base.json") | tee "$out/summary.txt"
+	exit "${PIPESTATUS[0]}"
+fi

@@ -1,0 +1,3 @@
+module schedx.example/test
+
+go 1.26
