@@ -6,6 +6,7 @@
 # Runs, in order, and keeps going after a failure so that one run shows all:
 #   - the tooling's own tests (ci/, on a small fake base) and ci/patches check;
 #   - black-box tests of the built toolchain (test/);
+#   - a smoke pass of the benchmark pipeline (bench/smoke.bash);
 #   - upstream's tests of what the patches touch: go test -short of runtime,
 #     runtime/debug, runtime/metrics, runtime/trace, sync, time and
 #     cmd/compile/internal/ssa, and the API and release-note checks
@@ -53,6 +54,8 @@ step() {
 step "ci/patches check" ci/patches check
 step "tooling tests (ci/)" bash -c 'cd ci && "$@" go test -count=1 ./...' _ "${base_env[@]}"
 step "toolchain tests (test/)" bash -c 'cd test && "$@" go test -count=1 ./...' _ "${base_env[@]}"
+step "benchmark pipeline smoke (bench/smoke.bash)" \
+	env GOROOT_BASE="$base" SCHEDX_GOROOT="$SCHEDX_GO" bench/smoke.bash
 step "upstream: go test -short (runtime, sync, time, ssa)" \
 	"${fork_env[@]}" go test -short -timeout=20m \
 	runtime runtime/debug runtime/metrics runtime/trace sync time cmd/compile/internal/ssa
