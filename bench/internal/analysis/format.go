@@ -7,12 +7,12 @@ import (
 )
 
 // Summary returns the verdict in one line, e.g.
-// "fork vs stock: PASS (geomean +0.41%, 0 regressions, 2 improvements in 58 benchmarks)".
+// "fork vs stock: PASS (geomean +0.41% p=0.33; regressions 0, improvements 2 of 58 benchmarks)".
 func (v Verdict) Summary() string {
 	if !v.Decided {
 		return fmt.Sprintf("%s vs %s: NO VERDICT (%s)", v.Candidate, v.Base, v.Reason)
 	}
-	return fmt.Sprintf("%s vs %s: %s (geomean %s p=%.3g, %d regressions, %d improvements in %d benchmarks)",
+	return fmt.Sprintf("%s vs %s: %s (geomean %s p=%.3g; regressions %d, improvements %d of %d benchmarks)",
 		v.Candidate, v.Base, v.Status(), pct(v.GeomeanChange), v.GeomeanP,
 		len(v.Regressions()), len(v.Improvements()), len(v.Benches))
 }
