@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Interleaved A/B/A' run of the scheduler-bound benchmarks: stock go1.26.8,
-# the fork in default mode, and stock again (A/A control).
-#   ab.sh OUTDIR [rounds]
+# the fork in default mode, and stock again (A/A control). Run from a
+# schedx checkout whose go/ is built (./make.bash), on a quiet machine:
+#   docs/perf/scheduler-modes/ab.sh OUTDIR [rounds]
+# then benchstat OUTDIR/stock.txt OUTDIR/fork.txt OUTDIR/stock2.txt
 set -euo pipefail
 out=$1 rounds=${2:-10}
+root=$(cd "$(dirname "$0")/../../.." && pwd) # the schedx checkout; the fork is $root/go
+stock=${GOROOT_BASE:-/usr/local/go}
 mkdir -p "$out"
 rt='^Benchmark(PingPongHog|CreateGoroutines|CreateGoroutinesParallel|CreateGoroutinesCapture|CreateGoroutinesSingle|ChanSync|ChanProdCons0|ChanProdCons10|ChanProdCons100|ChanProdConsWork0|ChanProdConsWork10|ChanProdConsWork100|WakeupParallelSpinning|WakeupParallelSyscall)$'
 sy='^Benchmark(Mutex|MutexUncontended|MutexSlack|MutexWork|MutexWorkSlack|MutexNoSpin|MutexSpin|MutexHandoff|RWMutexUncontended|RWMutexWrite100|WaitGroupUncontended|WaitGroupAddDone|WaitGroupAddDoneWork|WaitGroupWait|WaitGroupWaitWork|WaitGroupActuallyWait)$'
-for tc in stock:/usr/local/go fork:/work/main/go; do
+for tc in "stock:$stock" "fork:$root/go"; do
 	name=${tc%%:*} root=${tc#*:}
 	for pkg in runtime sync; do
 		[ -x "$out/$name-$pkg.test" ] || env -u GOFLAGS GOROOT=$root GOTOOLCHAIN=local "$root/bin/go" test -c -o "$out/$name-$pkg.test" $pkg
