@@ -29,14 +29,30 @@ const wakeupSpinners = 8
 //     spinning; the delay is from the send to the receiver running. The
 //     receiver goes to the sender's runnext slot, which a busy sender does
 //     not give up until it is preempted.
+//
+// On a toolchain with goroutine priorities (HavePriorities) the spinning
+// goroutines run at Low and the woken goroutine at High; nothing in their
+// loops changes. The priorities act only in the fork's priority mode
+// (GODEBUG=schedmode=priority), so the same benchmark measures stock Go,
+// the fork's default mode and its priority mode.
 func BenchmarkWakeup(b *testing.B) {
 	b.Run("timer", benchWakeupTimer)
 	b.Run("chan", benchWakeupChan)
 }
 
+// saturateLow is Saturate with the spinning goroutines at Low priority,
+// and the caller at High until the returned function restores it.
+func saturateLow(n int, onSpin func(int)) (*Saturation, func()) {
+	prev := SetPriority(Low)
+	sat := Saturate(n, onSpin)
+	SetPriority(High)
+	return sat, func() { SetPriority(prev) }
+}
+
 func benchWakeupTimer(b *testing.B) {
 	defer SetProcs()()
-	sat := Saturate(wakeupSpinners, nil)
+	sat, restore := saturateLow(wakeupSpinners, nil)
+	defer restore()
 	defer sat.Stop()
 	lat := latency.NewRecorder(b.N)
 	b.ResetTimer()
@@ -57,7 +73,7 @@ func benchWakeupChan(b *testing.B) {
 	var pending atomic.Bool
 	var nextSend atomic.Int64
 	nextSend.Store(time.Now().Add(wakeupPeriod).UnixNano())
-	sat := Saturate(wakeupSpinners, func(int) {
+	sat, restore := saturateLow(wakeupSpinners, func(int) {
 		if pending.Load() {
 			return
 		}
@@ -67,6 +83,7 @@ func benchWakeupChan(b *testing.B) {
 		}
 		wake <- now // never blocks: the buffer is empty while !pending
 	})
+	defer restore()
 	defer sat.Stop()
 	lat := latency.NewRecorder(b.N)
 	b.ResetTimer()
