@@ -37,6 +37,7 @@ var unitMetadata = func() []string {
 	}
 	return append(lines,
 		"Unit req/s better=higher",
+		"Unit heavy-req/s better=higher",
 		"Unit user-ns/op better=lower",
 		"Unit sys-ns/op better=lower",
 	)

@@ -149,18 +149,32 @@ var Suites = []Suite{
 		Kind:    ModulePackage,
 		Package: "./scenario",
 		Selections: []Selection{{
-			Bench: `.`,
-			Short: `.`,
+			Bench: `^BenchmarkWakeup$`,
+			Short: `^BenchmarkWakeup$`,
 		}},
 		// Each operation is one wake-up, about 20 ms under saturation.
 		Benchtime:      "150x",
 		ShortBenchtime: "20x",
 	},
+	{
+		Name:    "http",
+		Doc:     "loopback HTTP server (bench/scenario BenchmarkHTTP), pinned to one CPU with its load generator on another: light-request latency percentiles with and without a saturating heavy endpoint, and heavy throughput",
+		Kind:    ModulePackage,
+		Package: "./scenario",
+		Selections: []Selection{{
+			Bench: `^BenchmarkHTTP$`,
+			Short: `^BenchmarkHTTP$`,
+		}},
+		// Each operation is one light request, sent every 2 ms: 3000
+		// take 6 s per variant, enough for p999.
+		Benchtime:      "3000x",
+		ShortBenchtime: "100x",
+	},
 }
 
 // SuiteGroups name sets of suites for -suite.
 var SuiteGroups = map[string][]string{
-	"all":      {"runtime", "sync", "time", "context", "app", "compile", "scenario"},
+	"all":      {"runtime", "sync", "time", "context", "app", "compile", "scenario", "http"},
 	"upstream": {"runtime", "sync", "time", "context"},
 }
 
