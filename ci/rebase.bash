@@ -165,7 +165,7 @@ report=docs/rebase/$target.md
 {
 	echo "# The series on $target"
 	echo
-	echo "Written by \`ci/patches rebase $target\`; rerun it to reproduce this report."
+	echo "Written by \`ci/patches rebase $([ $build -eq 0 ] && echo '-n ')$target\`; rerun it to reproduce this report."
 	echo
 	echo "- Series: the ${#patches[@]} patches of patches/ (sha256 of their concatenation: \`$(cat "${patches[@]}" | sha256sum | cut -c1-16)\`), pinned base $(base_version)."
 	echo "- New base: \`$mod\`, \`$modsum\`, verified against sum.golang.org by \`go mod download\`."
