@@ -5,13 +5,18 @@
 #
 # Runs, in order, and keeps going after a failure so that one run shows all:
 #   - the tooling's own tests (ci/, on a small fake base) and ci/patches check;
-#   - black-box tests of the built toolchain (test/);
+#   - black-box tests of the built toolchain (test/toolchain);
 #   - a smoke pass of the benchmark pipeline (bench/smoke.bash);
 #   - upstream's tests of what the patches touch: go test -short of runtime,
 #     runtime/debug, runtime/metrics, runtime/trace, sync, time and
 #     cmd/compile/internal/ssa, and the API and release-note checks
 #     (cmd/api -check, cmd/relnote -check) that fail when a patch adds
-#     exported API without api/next and doc/next entries.
+#     exported API without api/next and doc/next entries;
+#   - the GOTOOLCHAIN install (test/install): ci/release's module files,
+#     served from a file:// GOPROXY, downloaded and run by a stock go;
+#   - every port builds (test/ports): std, cmd/compile and bench/ for
+#     linux/arm64, darwin/arm64, windows/amd64, linux/386, linux/riscv64,
+#     linux/ppc64le and wasip1/wasm, and go vet of what the patches touch.
 # It ends with one line "all.bash: N passed, N failed" and exits non-zero if
 # anything failed. The full upstream suite is ci/upstream.bash (hours).
 set -uo pipefail
@@ -53,7 +58,7 @@ step() {
 
 step "ci/patches check" ci/patches check
 step "tooling tests (ci/)" bash -c 'cd ci && "$@" go test -count=1 ./...' _ "${base_env[@]}"
-step "toolchain tests (test/)" bash -c 'cd test && "$@" go test -count=1 ./...' _ "${base_env[@]}"
+step "toolchain tests (test/toolchain)" bash -c 'cd test && "$@" go test -count=1 ./toolchain' _ "${base_env[@]}"
 step "benchmark pipeline smoke (bench/smoke.bash)" \
 	env GOROOT_BASE="$base" SCHEDX_GOROOT="$SCHEDX_GO" bench/smoke.bash
 step "upstream: go test -short (runtime, sync, time, ssa)" \
@@ -63,6 +68,10 @@ step "upstream: API check (cmd/api -check)" \
 	"${fork_env[@]}" go test -count=1 -timeout=10m cmd/api -check
 step "upstream: release note check (cmd/relnote -check)" \
 	"${fork_env[@]}" go test -count=1 -timeout=5m cmd/relnote -check
+step "GOTOOLCHAIN install from a file:// GOPROXY (test/install)" \
+	bash -c 'cd test && "$@" go test -count=1 -timeout=20m ./install' _ "${base_env[@]}"
+step "cross-port builds and vet (test/ports)" \
+	bash -c 'cd test && "$@" go test -count=1 -timeout=45m -v ./ports' _ "${base_env[@]}"
 
 echo
 for f in "${failures[@]}"; do

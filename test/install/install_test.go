@@ -1,0 +1,229 @@
+// Package install checks that the fork installs like any Go toolchain: the
+// golang.org/toolchain module files that ci/release writes, served from a
+// file:// GOPROXY, are downloaded and run by a stock go command told
+// GOTOOLCHAIN=<the fork's version>, as a new user does it.
+//
+// It needs the built fork (./make.bash), the pristine base's go (the stock
+// go command: all.bash puts it first on PATH), and, for TestToolchainLine,
+// the public module proxy, from which it downloads an older stock release
+// (olderGo, checksum-verified) to show the go.mod toolchain-line rule.
+package install
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"schedx.example/test/internal/forkenv"
+)
+
+// olderGo is a stock release older than the fork's base, downloaded from
+// the module proxy for TestToolchainLine.
+const olderGo = "go1.25.14"
+
+var (
+	releaseOnce sync.Once
+	releaseDir  string
+	releaseErr  string
+)
+
+// proxyURL runs ci/release once into a temporary directory and returns the
+// file:// GOPROXY URL of the module files it wrote.
+func proxyURL(t *testing.T) string {
+	releaseOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "schedx-release-")
+		if err != nil {
+			releaseErr = err.Error()
+			return
+		}
+		releaseDir = filepath.Join(dir, "release")
+		cmd := exec.Command(filepath.Join(forkenv.Root(), "ci", "release"), "-o", releaseDir)
+		cmd.Env = forkenv.Environ()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			releaseErr = "ci/release: " + err.Error() + "\n" + string(out)
+		}
+	})
+	if releaseErr != "" {
+		t.Fatal(releaseErr)
+	}
+	v := forkenv.Version(t)
+	zip := filepath.Join(releaseDir, "proxy", "golang.org", "toolchain", "@v",
+		"v0.0.1-"+v+"."+runtime.GOOS+"-"+runtime.GOARCH+".zip")
+	if _, err := os.Stat(zip); err != nil {
+		t.Fatalf("ci/release did not write the module zip: %v", err)
+	}
+	return "file://" + filepath.ToSlash(filepath.Join(releaseDir, "proxy"))
+}
+
+// user is the environment of a new user: nothing cached (fresh module
+// cache and go env file) and no GOTOOLCHAIN, GOPROXY or checksum settings
+// beyond the ones a test sets.
+type user struct {
+	home string
+	env  []string
+}
+
+func newUser(t *testing.T) *user {
+	home := t.TempDir()
+	u := &user{home: home}
+	// The build cache is not a setting a user makes; keep the real one so
+	// that the tests do not compile std from scratch each time.
+	gocache := os.Getenv("GOCACHE")
+	if gocache == "" {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			t.Fatal(err)
+		}
+		gocache = filepath.Join(dir, "go-build")
+	}
+	for _, kv := range forkenv.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch name {
+		case "GOPROXY", "GONOSUMDB", "GONOSUMCHECK", "GOPRIVATE", "GONOPROXY", "GOSUMDB",
+			"GOINSECURE", "GOMODCACHE", "GOPATH", "HOME", "XDG_CONFIG_HOME":
+			continue
+		}
+		u.env = append(u.env, kv)
+	}
+	u.env = append(u.env,
+		"HOME="+home,
+		"GOCACHE="+gocache,
+		"GOPATH="+filepath.Join(home, "go"),
+		"GOENV="+filepath.Join(home, "config", "go", "env"),
+		"GOFLAGS=-modcacherw", // so that t.TempDir can remove the module cache
+	)
+	return u
+}
+
+// goCmd runs the go command at gobin (a stock one) in dir as the user,
+// with extra environment settings.
+func (u *user) goCmd(gobin, dir string, extra []string, args ...string) *exec.Cmd {
+	cmd := exec.Command(gobin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(append([]string{}, u.env...), extra...)
+	return cmd
+}
+
+func stockGo(t *testing.T) string {
+	return filepath.Join(forkenv.BaseGOROOT(t), "bin", "go")
+}
+
+func writeModule(t *testing.T, goMod string) string {
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod": goMod,
+		"main.go": `package main
+
+import (
+	"fmt"
+	"runtime"
+)
+
+func main() { fmt.Println(runtime.Version()) }
+`,
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestGOTOOLCHAINEnv(t *testing.T) {
+	v := forkenv.Version(t)
+	proxy := proxyURL(t)
+	u := newUser(t)
+	env := []string{"GOPROXY=" + proxy, "GONOSUMDB=golang.org/toolchain", "GOTOOLCHAIN=" + v}
+
+	// The first use downloads the fork from the proxy and says so.
+	cmd := u.goCmd(stockGo(t), t.TempDir(), env, "version")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	outb, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("stock go with GOTOOLCHAIN=%s GOPROXY=%s: go version: %v\n%s%s", v, proxy, err, outb, stderr.String())
+	}
+	if want := "go: downloading " + v + " (" + runtime.GOOS + "/" + runtime.GOARCH + ")"; !strings.Contains(stderr.String(), want) {
+		t.Errorf("go version: stderr = %q, want it to say %q", stderr.String(), want)
+	}
+	out := string(outb)
+	if want := "go version " + v + " " + runtime.GOOS + "/" + runtime.GOARCH; strings.TrimSpace(out) != want {
+		t.Errorf("stock go with GOTOOLCHAIN=%s: go version = %q, want %q", v, strings.TrimSpace(out), want)
+	}
+	goroot := strings.TrimSpace(forkenv.Output(t, u.goCmd(stockGo(t), t.TempDir(), env, "env", "GOROOT")))
+	if want := "golang.org/toolchain@v0.0.1-" + v + "." + runtime.GOOS + "-" + runtime.GOARCH; !strings.HasSuffix(filepath.ToSlash(goroot), want) {
+		t.Errorf("GOROOT of the switched-to toolchain is %s, want the downloaded module %s", goroot, want)
+	}
+	dir := writeModule(t, "module example.com/hello\n\ngo 1.26\n")
+	if out := forkenv.Output(t, u.goCmd(stockGo(t), dir, env, "run", ".")); out != v+"\n" {
+		t.Errorf("runtime.Version() = %q, want %q", out, v+"\n")
+	}
+}
+
+// TestGoEnvW follows the README's lines: go env -w GOPROXY, GONOSUMDB and
+// GOTOOLCHAIN, then go env -u GOTOOLCHAIN to go back to stock Go.
+func TestGoEnvW(t *testing.T) {
+	v := forkenv.Version(t)
+	proxy := proxyURL(t)
+	u := newUser(t)
+	stock := stockGo(t)
+	stockVersion := strings.TrimSpace(forkenv.Output(t, u.goCmd(stock, t.TempDir(), nil, "env", "GOVERSION")))
+	for _, args := range [][]string{
+		{"env", "-w", "GOPROXY=" + proxy},
+		{"env", "-w", "GONOSUMDB=golang.org/toolchain"},
+		{"env", "-w", "GOTOOLCHAIN=" + v},
+	} {
+		forkenv.Output(t, u.goCmd(stock, t.TempDir(), nil, args...))
+	}
+	dir := writeModule(t, "module example.com/hello\n\ngo 1.26\n")
+	if out := forkenv.Output(t, u.goCmd(stock, dir, nil, "run", ".")); out != v+"\n" {
+		t.Errorf("after go env -w GOTOOLCHAIN=%s: runtime.Version() = %q, want %q", v, out, v+"\n")
+	}
+	forkenv.Output(t, u.goCmd(stock, t.TempDir(), nil, "env", "-u", "GOTOOLCHAIN"))
+	if out := forkenv.Output(t, u.goCmd(stock, dir, nil, "run", ".")); out != stockVersion+"\n" {
+		t.Errorf("after go env -u GOTOOLCHAIN: runtime.Version() = %q, want stock %q", out, stockVersion+"\n")
+	}
+}
+
+// TestToolchainLine checks the go command's rule for a go.mod toolchain
+// line (cmd/go/internal/toolchain/select.go): it only moves to a newer
+// version. The fork's version compares equal to its base (go1.26.8), so
+// `toolchain go1.26.8-schedx.1` switches an older go (olderGo) to the fork,
+// but a stock go1.26.8 (or newer) keeps running itself.
+func TestToolchainLine(t *testing.T) {
+	v := forkenv.Version(t)
+	proxy := proxyURL(t)
+	u := newUser(t)
+
+	// Download olderGo from the real module proxy, verified against the
+	// checksum database (no GONOSUMDB here).
+	publicProxy := os.Getenv("GOPROXY")
+	if publicProxy == "" || publicProxy == "off" {
+		publicProxy = "https://proxy.golang.org,direct"
+	}
+	var stderr strings.Builder
+	cmd := u.goCmd(stockGo(t), t.TempDir(), []string{"GOPROXY=" + publicProxy, "GOTOOLCHAIN=" + olderGo}, "env", "GOROOT")
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		out = append(out, stderr.String()...)
+		t.Fatalf("cannot download %s from the module proxy (%s) to test the toolchain line: %v\n%s", olderGo, publicProxy, err, out)
+	}
+	older := filepath.Join(strings.TrimSpace(string(out)), "bin", "go")
+
+	dir := writeModule(t, "module example.com/hello\n\ngo 1.25.0\n\ntoolchain "+v+"\n")
+	env := []string{"GOPROXY=" + proxy, "GONOSUMDB=golang.org/toolchain", "GOTOOLCHAIN=auto"}
+	if out := forkenv.Output(t, u.goCmd(older, dir, env, "run", ".")); out != v+"\n" {
+		t.Errorf("%s in a module with `toolchain %s`: runtime.Version() = %q, want the fork", olderGo, v, out)
+	}
+	stockVersion := strings.TrimSpace(forkenv.Output(t, u.goCmd(stockGo(t), t.TempDir(), nil, "env", "GOVERSION")))
+	if out := forkenv.Output(t, u.goCmd(stockGo(t), dir, env, "run", ".")); out != stockVersion+"\n" {
+		t.Errorf("stock %s in a module with `toolchain %s`: runtime.Version() = %q, want %s (a toolchain line never moves to an equal or older version)",
+			stockVersion, v, out, stockVersion)
+	}
+}

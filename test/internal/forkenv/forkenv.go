@@ -1,0 +1,95 @@
+// Package forkenv locates the project, the built fork and the pristine base
+// for the black-box tests under test/.
+package forkenv
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// Root is the project's top directory (test/internal/forkenv/../../..).
+func Root() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Dir(filepath.Dir(filepath.Dir(filepath.Dir(file))))
+}
+
+// Version is the first line of the project's VERSION: the fork's version.
+func Version(t testing.TB) string {
+	b, err := os.ReadFile(filepath.Join(Root(), "VERSION"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0])
+}
+
+// GOROOT is the fork's GOROOT: $SCHEDX_GOROOT, else go/ in the project.
+func GOROOT(t testing.TB) string {
+	g := os.Getenv("SCHEDX_GOROOT")
+	if g == "" {
+		g = filepath.Join(Root(), "go")
+	}
+	if _, err := os.Stat(filepath.Join(g, "bin", "go")); err != nil {
+		t.Fatalf("no built fork at %s (run ./make.bash): %v", g, err)
+	}
+	return g
+}
+
+// BaseGOROOT is the pristine upstream GOROOT: $GOROOT_BASE, else the GOROOT
+// of the go command on PATH (all.bash runs the tests with the base's go).
+func BaseGOROOT(t testing.TB) string {
+	if g := os.Getenv("GOROOT_BASE"); g != "" {
+		return g
+	}
+	cmd := exec.Command("go", "env", "GOROOT")
+	cmd.Env = append(Environ(), "GOTOOLCHAIN=local")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go env GOROOT (the base go on PATH): %v", err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// Environ is os.Environ without the variables that select or configure a
+// toolchain (GOROOT, GOTOOLCHAIN, GOOS, GOARCH, GOFLAGS, CGO_ENABLED,
+// GOENV), which the tests set themselves.
+func Environ() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch name {
+		case "GOROOT", "GOTOOLCHAIN", "GOOS", "GOARCH", "GOFLAGS", "CGO_ENABLED", "GOENV":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
+// Run runs cmd and returns its combined output, failing the test with the
+// command line, the error and the output if it fails.
+func Run(t testing.TB, cmd *exec.Cmd) string {
+	t.Helper()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s (in %s): %v\n%s", strings.Join(cmd.Args, " "), cmd.Dir, err, out)
+	}
+	return string(out)
+}
+
+// Output runs cmd and returns its standard output, failing the test with the
+// command line, the error and both outputs if it fails. The go command's
+// notes on standard error ("go: downloading ...") are not part of the result.
+func Output(t testing.TB, cmd *exec.Cmd) string {
+	t.Helper()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s (in %s): %v\n%s%s", strings.Join(cmd.Args, " "), cmd.Dir, err, out, stderr.String())
+	}
+	return string(out)
+}
