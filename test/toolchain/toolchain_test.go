@@ -9,39 +9,14 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"schedx.example/test/internal/forkenv"
 )
-
-// root is the project's top directory (test/toolchain/../..).
-func root() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Dir(filepath.Dir(filepath.Dir(file)))
-}
-
-// forkVersion is the first line of the project's VERSION.
-func forkVersion(t *testing.T) string {
-	b, err := os.ReadFile(filepath.Join(root(), "VERSION"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0])
-}
-
-// goroot is the fork's GOROOT: $SCHEDX_GOROOT, else go/ in the project.
-func goroot(t *testing.T) string {
-	g := os.Getenv("SCHEDX_GOROOT")
-	if g == "" {
-		g = filepath.Join(root(), "go")
-	}
-	if _, err := os.Stat(filepath.Join(g, "bin", "go")); err != nil {
-		t.Fatalf("no built fork at %s (run ./make.bash): %v", g, err)
-	}
-	return g
-}
 
 // goCmd returns a command running the fork's go in dir, with the
 // environment of a user who did the GOROOT swap and has no network.
 func goCmd(t *testing.T, dir string, args ...string) *exec.Cmd {
-	g := goroot(t)
+	g := forkenv.GOROOT(t)
 	cmd := exec.Command(filepath.Join(g, "bin", "go"), args...)
 	cmd.Dir = dir
 	var env []string
@@ -86,7 +61,7 @@ func writeModule(t *testing.T, files map[string]string) string {
 }
 
 func TestGoVersionNamesFork(t *testing.T) {
-	v := forkVersion(t)
+	v := forkenv.Version(t)
 	out := run(t, goCmd(t, t.TempDir(), "version"))
 	want := "go version " + v + " " + runtime.GOOS + "/" + runtime.GOARCH
 	if strings.TrimSpace(out) != want {
@@ -110,7 +85,7 @@ func main() {
 `
 
 func TestHelloWorld(t *testing.T) {
-	v := forkVersion(t)
+	v := forkenv.Version(t)
 	// A module written for upstream Go 1.26: the fork must accept its go
 	// line without trying to switch toolchains (GOTOOLCHAIN=auto, no proxy).
 	for _, goLine := range []string{"go 1.26", "go 1.26.0", "go 1.26.8\n\ntoolchain go1.26.8"} {

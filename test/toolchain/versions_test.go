@@ -3,6 +3,8 @@ package toolchain
 import (
 	"strings"
 	"testing"
+
+	"schedx.example/test/internal/forkenv"
 )
 
 // The tests in this file check that what parses Go versions keeps working
@@ -38,7 +40,7 @@ func main() {
 	want := "true go1.26 0 -1 1\ngo1.26 !go1.27\n"
 	if out != want {
 		t.Errorf("go/version and build tags under %s:\n got %q\nwant %q (IsValid, Lang, Compare with go1.26.8, go1.26.9, go1.26; tags)",
-			forkVersion(t), out, want)
+			forkenv.Version(t), out, want)
 	}
 }
 
