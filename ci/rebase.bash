@@ -155,7 +155,7 @@ elif [ $build -eq 1 ]; then
 		fi
 		note "tests: $testres ($((SECONDS - start))s)"
 	else
-		buildres="FAILED (log: rebase-work/$target/make.log): $(grep -m 3 -E '\.go:[0-9]+:[0-9]+: ' "$work/$target/make.log" | sed "s#$tree/##" | paste -sd';' -)"
+		buildres="FAILED (log: rebase-work/$target/make.log): $({ grep -m 3 -E '\.go:[0-9]+(:[0-9]+)?: ' "$work/$target/make.log" || true; } | sed -e "s#$tree/##" -e 's#^\(\.\./\)*src/#src/#' | paste -sd';' -)"
 		note "build failed; see $work/$target/make.log"
 	fi
 fi
