@@ -10,6 +10,8 @@
 package install
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -225,5 +227,59 @@ func TestToolchainLine(t *testing.T) {
 	if out := forkenv.Output(t, u.goCmd(stockGo(t), dir, env, "run", ".")); out != stockVersion+"\n" {
 		t.Errorf("stock %s in a module with `toolchain %s`: runtime.Version() = %q, want %s (a toolchain line never moves to an equal or older version)",
 			stockVersion, v, out, stockVersion)
+	}
+}
+
+// TestHTTPProxyNeedsChecksumDB records why the module files cannot be
+// hosted on an ordinary (http or https) module proxy: the go command
+// verifies every golang.org/toolchain download against the checksum
+// database whatever GONOSUMDB and GOSUMDB say, with one exception, a
+// GOPROXY that is a single file:// URL (cmd/go/internal/modfetch/sumdb.go,
+// useSumDB). sum.golang.org has no entry for the fork, so the switch fails.
+// If this test starts failing, the go command has changed its rule: update
+// the README's "Install with GOTOOLCHAIN".
+func TestHTTPProxyNeedsChecksumDB(t *testing.T) {
+	v := forkenv.Version(t)
+	dir := strings.TrimPrefix(proxyURL(t), "file://")
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	defer srv.Close()
+	u := newUser(t)
+	env := []string{"GOPROXY=" + srv.URL, "GONOSUMDB=golang.org/toolchain", "GOTOOLCHAIN=" + v}
+	out, err := u.goCmd(stockGo(t), t.TempDir(), env, "version").CombinedOutput()
+	want := "golang.org/toolchain@v0.0.1-" + v + "." + runtime.GOOS + "-" + runtime.GOARCH + ": verifying module"
+	if err == nil || !strings.Contains(string(out), want) {
+		t.Errorf("stock go, GOTOOLCHAIN=%s from an http module proxy with GONOSUMDB=golang.org/toolchain: err=%v, output:\n%s\nwant it to fail saying %q",
+			v, err, out, want)
+	}
+}
+
+// TestPathToolchain follows the README's way for a team: unpack the
+// binary archive ci/release wrote, put a link named after the fork's
+// version on PATH, and GOTOOLCHAIN selects it (the go command looks in
+// PATH before it downloads, cmd/go/internal/toolchain/select.go), with no
+// module proxy and no checksum database.
+func TestPathToolchain(t *testing.T) {
+	v := forkenv.Version(t)
+	proxyURL(t) // writes releaseDir
+	archive := filepath.Join(releaseDir, v+"."+runtime.GOOS+"-"+runtime.GOARCH+".tar.gz")
+	opt := t.TempDir()
+	forkenv.Output(t, exec.Command("tar", "-C", opt, "-xzf", archive))
+	bin := t.TempDir()
+	if err := os.Symlink(filepath.Join(opt, "go", "bin", "go"), filepath.Join(bin, v)); err != nil {
+		t.Fatal(err)
+	}
+	u := newUser(t)
+	path := "PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH")
+	env := []string{path, "GOPROXY=off", "GOTOOLCHAIN=" + v}
+	if out := forkenv.Output(t, u.goCmd(stockGo(t), t.TempDir(), env, "version")); strings.TrimSpace(out) != "go version "+v+" "+runtime.GOOS+"/"+runtime.GOARCH {
+		t.Errorf("stock go, GOTOOLCHAIN=%s with %s on PATH: go version = %q", v, v, out)
+	}
+	goroot := strings.TrimSpace(forkenv.Output(t, u.goCmd(stockGo(t), t.TempDir(), env, "env", "GOROOT")))
+	if want := filepath.Join(opt, "go"); goroot != want {
+		t.Errorf("GOROOT of the switched-to toolchain is %s, want the unpacked archive %s", goroot, want)
+	}
+	dir := writeModule(t, "module example.com/hello\n\ngo 1.26\n")
+	if out := forkenv.Output(t, u.goCmd(stockGo(t), dir, env, "run", ".")); out != v+"\n" {
+		t.Errorf("runtime.Version() = %q, want %q", out, v+"\n")
 	}
 }
