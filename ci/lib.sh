@@ -123,3 +123,27 @@ verify_base() {
 manifest_id() {
 	sha256sum <"$SCHEDX_MANIFEST" | cut -c1-16
 }
+
+# download_toolchain BASE goX.Y.Z downloads the golang.org/toolchain module
+# of release goX.Y.Z for the host into rebase-work/modcache with BASE's go
+# command, which verifies it against the checksum database (sum.golang.org).
+# It sets toolchain_mod (module@version), toolchain_dir (its directory:
+# src/ and lib/, no test/, api/ or misc/) and toolchain_sum (its h1: hash).
+download_toolchain() {
+	local base=$1 target=$2 gob scratch json
+	gob=(env -u GOROOT -u GOFLAGS -u GONOSUMDB -u GONOSUMCHECK -u GOPRIVATE -u GOSUMDB GOTOOLCHAIN=local "$base/bin/go")
+	toolchain_mod=golang.org/toolchain@v0.0.1-$target.$("${gob[@]}" env GOHOSTOS)-$("${gob[@]}" env GOHOSTARCH)
+	mkdir -p "$SCHEDX_ROOT/rebase-work"
+	scratch=$(mktemp -d)
+	printf 'module schedx.example/download\n' >"$scratch/go.mod"
+	json=$(cd "$scratch" && GOMODCACHE="$SCHEDX_ROOT/rebase-work/modcache" GOFLAGS=-modcacherw "${gob[@]}" mod download -json "$toolchain_mod") || {
+		rm -rf "$scratch"
+		die "cannot download $toolchain_mod: is $target a release, and is the module proxy reachable?"
+	}
+	rm -rf "$scratch"
+	toolchain_dir=$(echo "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+	toolchain_sum=$(echo "$json" | sed -n 's/^[[:space:]]*"Sum": "\(.*\)",$/\1/p')
+	[ -d "$toolchain_dir" ] && [ -n "$toolchain_sum" ] || die "go mod download gave no directory or sum for $toolchain_mod:
+$json"
+	[ "$(head -n 1 "$toolchain_dir/VERSION")" = "$target" ] || die "$toolchain_mod holds VERSION $(head -n 1 "$toolchain_dir/VERSION")"
+}

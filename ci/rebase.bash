@@ -44,26 +44,15 @@ git -C "$SCHEDX_GO" rev-parse -q --verify schedx/base >/dev/null || die "go/ has
 
 base=$(find_base)
 verify_base "$base"
-gobase=(env -u GOROOT -u GOFLAGS -u GONOSUMDB -u GONOSUMCHECK -u GOPRIVATE -u GOSUMDB GOTOOLCHAIN=local "$base/bin/go")
-hostos=$("${gobase[@]}" env GOHOSTOS) hostarch=$("${gobase[@]}" env GOHOSTARCH)
 
 work=$SCHEDX_ROOT/rebase-work
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
-mod=golang.org/toolchain@v0.0.1-$target.$hostos-$hostarch
 
 # 1. The new base, checksum-verified.
-note "downloading $mod (verified against the checksum database)"
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-printf 'module schedx.example/rebase\n' >"$scratch/go.mod"
-json=$(cd "$scratch" && GOMODCACHE="$work/modcache" GOFLAGS=-modcacherw "${gobase[@]}" mod download -json "$mod") ||
-	die "cannot download $mod: is $target a release, and is the module proxy reachable?"
-moddir=$(echo "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-modsum=$(echo "$json" | sed -n 's/^[[:space:]]*"Sum": "\(.*\)",$/\1/p')
-[ -d "$moddir" ] && [ -n "$modsum" ] || die "go mod download gave no directory or sum for $mod:
-$json"
-[ "$(head -n 1 "$moddir/VERSION")" = "$target" ] || die "$mod holds VERSION $(head -n 1 "$moddir/VERSION")"
+note "downloading the golang.org/toolchain module of $target (verified against the checksum database)"
+download_toolchain "$base" "$target"
+mod=$toolchain_mod moddir=$toolchain_dir modsum=$toolchain_sum
 
 # 2. The repository: pinned base, series, new base.
 repo=$work/$target/go

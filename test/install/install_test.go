@@ -204,10 +204,7 @@ func TestToolchainLine(t *testing.T) {
 
 	// Download olderGo from the real module proxy, verified against the
 	// checksum database (no GONOSUMDB here).
-	publicProxy := os.Getenv("GOPROXY")
-	if publicProxy == "" || publicProxy == "off" {
-		publicProxy = "https://proxy.golang.org,direct"
-	}
+	publicProxy := forkenv.Proxy()
 	var stderr strings.Builder
 	cmd := u.goCmd(stockGo(t), t.TempDir(), []string{"GOPROXY=" + publicProxy, "GOTOOLCHAIN=" + olderGo}, "env", "GOROOT")
 	cmd.Stderr = &stderr

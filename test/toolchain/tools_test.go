@@ -31,17 +31,9 @@ func installTool(t *testing.T, pkg, version string) string {
 	}
 	bin := t.TempDir()
 	cmd := goCmd(t, bin, "install", pkg+"@"+version)
-	cmd.Env = append(cmd.Env, "GOBIN="+bin, "GOPROXY="+proxy(), "GOFLAGS=")
+	cmd.Env = append(cmd.Env, "GOBIN="+bin, "GOPROXY="+forkenv.Proxy(), "GOFLAGS=")
 	run(t, cmd)
 	return filepath.Join(bin, filepath.Base(pkg))
-}
-
-// proxy is the user's GOPROXY, or the default one.
-func proxy() string {
-	if p := os.Getenv("GOPROXY"); p != "" && p != "off" {
-		return p
-	}
-	return "https://proxy.golang.org,direct"
 }
 
 // toolCmd runs a tool built by installTool in dir, with the environment

@@ -93,3 +93,12 @@ func Output(t testing.TB, cmd *exec.Cmd) string {
 	}
 	return string(out)
 }
+
+// Proxy is the user's GOPROXY for tests that download from the module
+// proxy, or the default one when it is unset or off.
+func Proxy() string {
+	if p := os.Getenv("GOPROXY"); p != "" && p != "off" {
+		return p
+	}
+	return "https://proxy.golang.org,direct"
+}
