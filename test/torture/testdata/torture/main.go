@@ -1,0 +1,421 @@
+// Copyright 2026 The schedx Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+//go:build unix
+
+// Torture turns every schedx feature on at once for a bounded time and
+// checks invariants while it runs. It builds only with the fork.
+//
+// Workers at every priority level do channel and select operations,
+// timers, mutexes, network I/O on loopback, system calls, cgo calls (when
+// cgo is available), allocation, LockOSThread, panics and recovers, and
+// start further workers. Meanwhile chaos goroutines switch the scheduler
+// mode, change GOMAXPROCS, install and remove scheduler hooks, flood the
+// process with SIGURG (the runtime's preemption signal), force garbage
+// collections and change the GC percentage.
+//
+// Invariants:
+//   - every worker started finishes, exactly once (counted with atomics);
+//   - a worker runs at the priority it was started with, and its hook
+//     value is nil or one the create hook returned;
+//   - the hooks' exit calls never outnumber their create calls;
+//   - the per-level scheduling latency histograms in runtime/metrics only
+//     grow, and never count more than /sched/latencies:seconds;
+//   - no throw, no deadlock report, and the workers drain within a
+//     minute of the end.
+//
+// It prints "OK" and a summary and exits 0, or prints each violation
+// and exits 1.
+//
+// Usage: torture [-d duration] [-max workers]
+package main
+
+import (
+	"encoding/binary"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+var (
+	flagDuration = flag.Duration("d", 2*time.Second, "how long to keep starting workers")
+	flagMax      = flag.Int("max", 1<<20, "start at most this many workers")
+)
+
+// Counters and per-worker state.
+var (
+	started  atomic.Int64
+	finished atomic.Int64
+	done     []atomic.Uint32 // done[id] counts how often worker id finished
+	stop     atomic.Bool     // stop starting workers
+	wg       sync.WaitGroup  // every worker
+
+	failures atomic.Int64
+	failMu   sync.Mutex
+	ops      [opCount]atomic.Int64
+	chaos    [chaosCount]atomic.Int64
+)
+
+func fail(format string, args ...any) {
+	failures.Add(1)
+	failMu.Lock()
+	defer failMu.Unlock()
+	fmt.Printf("FAIL: "+format+"\n", args...)
+}
+
+// The hooks: one set, installed and removed over and over.
+type hookValue struct{ id int64 }
+
+var (
+	hookCreates atomic.Int64
+	hookExits   atomic.Int64
+	hooks       = &runtime.SchedulerHooks{
+		OnGoroutineCreate: func(parent any, pc uintptr) any {
+			return &hookValue{hookCreates.Add(1)}
+		},
+		OnGoroutineExit: func(v any) {
+			if _, ok := v.(*hookValue); v != nil && !ok {
+				fail("OnGoroutineExit got value %T %v", v, v)
+			}
+			hookExits.Add(1)
+		},
+		OnThreadStart: func() {},
+	}
+)
+
+// The shared resources workers use.
+var (
+	mu      sync.Mutex
+	shared  []byte
+	pingc   = make(chan int)
+	conns   chan net.Conn
+	garbage atomic.Pointer[[]byte]
+)
+
+const (
+	opChan = iota
+	opSelect
+	opSleep
+	opMutex
+	opNet
+	opSyscall
+	opCgo
+	opAlloc
+	opLock
+	opPanic
+	opSpawn
+	opGosched
+	opCount
+)
+
+var opNames = [opCount]string{"chan", "select", "sleep", "mutex", "net", "syscall", "cgo", "alloc", "lockosthread", "panic", "spawn", "gosched"}
+
+const (
+	chaosMode = iota
+	chaosProcs
+	chaosHooks
+	chaosSIGURG
+	chaosGC
+	chaosGCPercent
+	chaosCount
+)
+
+var chaosNames = [chaosCount]string{"mode switches", "GOMAXPROCS changes", "hook installs", "SIGURGs", "forced GCs", "SetGCPercent calls"}
+
+// spawn starts a worker at the caller's priority, unless stop is set or
+// the worker limit is reached.
+func spawn(seed uint64) {
+	if stop.Load() {
+		return
+	}
+	id := started.Add(1) - 1
+	if id >= int64(len(done)) {
+		started.Add(-1)
+		return
+	}
+	wg.Add(1)
+	prio := runtime.GoroutinePriority()
+	go worker(id, prio, seed)
+}
+
+func worker(id int64, prio int, seed uint64) {
+	defer func() {
+		if n := done[id].Add(1); n != 1 {
+			fail("worker %d finished %d times", id, n)
+		}
+		finished.Add(1)
+		wg.Done()
+	}()
+	if p := runtime.GoroutinePriority(); p != prio {
+		fail("worker %d started at priority %d, runs at %d", id, prio, p)
+	}
+	if v := runtime.GoroutineHookValue(); v != nil {
+		if _, ok := v.(*hookValue); !ok {
+			fail("worker %d has hook value %T %v", id, v, v)
+		}
+	}
+	x := seed*0x9e3779b97f4a7c15 + uint64(id)
+	for range 8 {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		op := int(x % opCount)
+		ops[op].Add(1)
+		switch op {
+		case opChan:
+			select {
+			case pingc <- int(id):
+			case v := <-pingc:
+				_ = v
+			case <-time.After(100 * time.Microsecond):
+			}
+		case opSelect:
+			c := make(chan int, 1)
+			t := time.NewTimer(time.Duration(x%50) * time.Microsecond)
+			go func() { c <- 1 }() // not a worker: a plain goroutine
+			for range 2 {
+				select {
+				case <-c:
+				case <-t.C:
+				}
+			}
+			t.Stop()
+		case opSleep:
+			time.Sleep(time.Duration(x%200) * time.Microsecond)
+		case opMutex:
+			mu.Lock()
+			shared = append(shared[:0], byte(id))
+			mu.Unlock()
+		case opNet:
+			c := <-conns
+			var b [8]byte
+			binary.LittleEndian.PutUint64(b[:], uint64(id))
+			if _, err := c.Write(b[:]); err != nil {
+				fail("net write: %v", err)
+			} else if _, err := io.ReadFull(c, b[:]); err != nil {
+				fail("net read: %v", err)
+			} else if got := binary.LittleEndian.Uint64(b[:]); got != uint64(id) {
+				fail("net echo: got %d, want %d", got, id)
+			}
+			conns <- c
+		case opSyscall:
+			ts := syscall.NsecToTimespec(int64(x % 100000))
+			syscall.Nanosleep(&ts, nil)
+		case opCgo:
+			cgoCall(int(x % 100000))
+		case opAlloc:
+			b := make([]byte, 1<<(x%16))
+			garbage.Store(&b)
+		case opLock:
+			runtime.LockOSThread()
+			time.Sleep(time.Duration(x%50) * time.Microsecond)
+			runtime.UnlockOSThread()
+		case opPanic:
+			func() {
+				defer func() {
+					if r := recover(); r != "torture" {
+						fail("recovered %v, want torture", r)
+					}
+				}()
+				panic("torture")
+			}()
+		case opSpawn:
+			spawn(x)
+		case opGosched:
+			runtime.Gosched()
+		}
+	}
+}
+
+// spawner starts workers at level prio until stop is set.
+func spawner(prio int, stopped *sync.WaitGroup) {
+	defer stopped.Done()
+	runtime.SetGoroutinePriority(prio)
+	for i := uint64(0); !stop.Load(); i++ {
+		for range 16 {
+			spawn(i*16 + uint64(prio+2))
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
+}
+
+// echo serves the loopback connections.
+func echo(ln net.Listener) {
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		go io.Copy(c, c)
+	}
+}
+
+// chaosLoop runs f every interval until stop is set.
+// It runs at PriorityHigh, so that High workers do not hold it back.
+func chaosLoop(kind int, interval time.Duration, stopped *sync.WaitGroup, f func(i int)) {
+	defer stopped.Done()
+	runtime.SetGoroutinePriority(runtime.PriorityHigh)
+	for i := 0; !stop.Load(); i++ {
+		f(i)
+		chaos[kind].Add(1)
+		time.Sleep(interval)
+	}
+}
+
+// The metrics checked: the per-level histograms and the overall one.
+var metricNames = []string{
+	"/sched/latencies/priority/low:seconds",
+	"/sched/latencies/priority/normal:seconds",
+	"/sched/latencies/priority/high:seconds",
+	"/sched/latencies:seconds",
+}
+
+// checkMetrics reads the histograms (per-level first, so that each event
+// they count is already in the overall one) and checks them against the
+// previous reading.
+func checkMetrics(prev [][]uint64) [][]uint64 {
+	samples := make([]metrics.Sample, len(metricNames))
+	for i, n := range metricNames {
+		samples[i].Name = n
+	}
+	for i := range samples {
+		metrics.Read(samples[i : i+1])
+	}
+	cur := make([][]uint64, len(samples))
+	var sums [4]uint64
+	for i, s := range samples {
+		if s.Value.Kind() != metrics.KindFloat64Histogram {
+			fail("metric %s: kind %v, want a histogram", s.Name, s.Value.Kind())
+			return prev
+		}
+		h := s.Value.Float64Histogram()
+		cur[i] = append([]uint64(nil), h.Counts...)
+		for j, c := range h.Counts {
+			sums[i] += c
+			if prev != nil && j < len(prev[i]) && c < prev[i][j] {
+				fail("metric %s: bucket %d went down from %d to %d", s.Name, j, prev[i][j], c)
+			}
+		}
+	}
+	if levels := sums[0] + sums[1] + sums[2]; levels > sums[3] {
+		fail("per-level latencies count %d events, more than /sched/latencies:seconds (%d)", levels, sums[3])
+	}
+	return cur
+}
+
+func main() {
+	flag.Parse()
+	done = make([]atomic.Uint32, *flagMax)
+	debug.SetTraceback("all")
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Println("no loopback network:", err)
+		os.Exit(1)
+	}
+	go echo(ln)
+	conns = make(chan net.Conn, 4)
+	for range cap(conns) {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			fmt.Println("dial:", err)
+			os.Exit(1)
+		}
+		conns <- c
+	}
+
+	var stopped sync.WaitGroup
+	for _, p := range []int{runtime.PriorityLow, runtime.PriorityNormal, runtime.PriorityHigh} {
+		stopped.Add(1)
+		go spawner(p, &stopped)
+	}
+	maxprocs := runtime.GOMAXPROCS(0)
+	startMode := debug.CurrentSchedulerMode()
+	stopped.Add(6)
+	go chaosLoop(chaosMode, 3*time.Millisecond, &stopped, func(i int) {
+		m := debug.SchedulerMode(0)
+		if i%2 == 0 {
+			m = debug.SchedPriority
+		}
+		debug.SetSchedulerMode(m)
+	})
+	go chaosLoop(chaosProcs, 7*time.Millisecond, &stopped, func(i int) {
+		runtime.GOMAXPROCS(1 + i%4)
+	})
+	go chaosLoop(chaosHooks, 5*time.Millisecond, &stopped, func(i int) {
+		if i%2 == 0 {
+			runtime.SetSchedulerHooks(hooks)
+		} else {
+			runtime.SetSchedulerHooks(nil)
+		}
+	})
+	go chaosLoop(chaosSIGURG, 100*time.Microsecond, &stopped, func(int) {
+		syscall.Kill(os.Getpid(), syscall.SIGURG)
+	})
+	go chaosLoop(chaosGC, 20*time.Millisecond, &stopped, func(int) {
+		runtime.GC()
+	})
+	go chaosLoop(chaosGCPercent, 11*time.Millisecond, &stopped, func(i int) {
+		debug.SetGCPercent([]int{100, 10, 400, 50}[i%4])
+	})
+
+	var prev [][]uint64
+	runtime.SetGoroutinePriority(runtime.PriorityHigh)
+	end := time.Now().Add(*flagDuration)
+	for time.Now().Before(end) && failures.Load() == 0 {
+		prev = checkMetrics(prev)
+		time.Sleep(10 * time.Millisecond)
+	}
+	stop.Store(true)
+	stopped.Wait()
+
+	// Drain: every worker started must finish.
+	drained := make(chan bool)
+	go func() { wg.Wait(); close(drained) }()
+	select {
+	case <-drained:
+	case <-time.After(time.Minute):
+		fail("%d of %d workers have not finished a minute after the end", started.Load()-finished.Load(), started.Load())
+		buf := make([]byte, 1<<20)
+		os.Stdout.Write(buf[:runtime.Stack(buf, true)])
+		os.Exit(1)
+	}
+	checkMetrics(prev)
+	runtime.SetSchedulerHooks(nil)
+	debug.SetSchedulerMode(startMode)
+	runtime.GOMAXPROCS(maxprocs)
+
+	n := started.Load()
+	if f := finished.Load(); f != n {
+		fail("%d workers started, %d finished", n, f)
+	}
+	for id := range n {
+		if c := done[id].Load(); c != 1 {
+			fail("worker %d finished %d times", id, c)
+		}
+	}
+	if c, e := hookCreates.Load(), hookExits.Load(); e > c {
+		fail("OnGoroutineExit ran %d times, OnGoroutineCreate %d", e, c)
+	}
+	if failures.Load() != 0 {
+		os.Exit(1)
+	}
+	fmt.Printf("OK: %d workers (cgo %v)\n", n, haveCgo)
+	for i, name := range opNames {
+		fmt.Printf("  %s: %d\n", name, ops[i].Load())
+	}
+	for i, name := range chaosNames {
+		fmt.Printf("  %s: %d\n", name, chaos[i].Load())
+	}
+	fmt.Printf("  hooks: %d creates, %d exits\n", hookCreates.Load(), hookExits.Load())
+}

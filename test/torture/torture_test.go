@@ -1,0 +1,108 @@
+// Package torture runs the torture program (testdata/torture) built with
+// the fork: every scheduler feature at once, with invariants checked while
+// it runs (see the program's doc comment).
+//
+// Each configuration runs for 1s in -short mode (./all.bash) and 5s
+// otherwise; SCHEDX_TORTURE_DURATION (a time.Duration) overrides both, for
+// long runs:
+//
+//	cd test && SCHEDX_TORTURE_DURATION=2m go test -timeout 0 -v ./torture
+package torture
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"schedx.example/test/internal/forkenv"
+)
+
+// goEnv is the environment of a go command or program run with the fork.
+func goEnv(t *testing.T) []string {
+	g := forkenv.GOROOT(t)
+	return append(forkenv.Environ(),
+		"GOROOT="+g,
+		"PATH="+filepath.Join(g, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"GOTOOLCHAIN=local",
+		"GOFLAGS=-buildvcs=false",
+	)
+}
+
+// build builds the torture program with the fork and extra build flags.
+func build(t *testing.T, flags ...string) string {
+	t.Helper()
+	exe := filepath.Join(t.TempDir(), "torture")
+	args := append([]string{"build", "-o", exe}, flags...)
+	cmd := exec.Command(filepath.Join(forkenv.GOROOT(t), "bin", "go"), append(args, "./testdata/torture")...)
+	cmd.Env = goEnv(t)
+	forkenv.Run(t, cmd)
+	return exe
+}
+
+func duration(t *testing.T) time.Duration {
+	if s := os.Getenv("SCHEDX_TORTURE_DURATION"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			t.Fatalf("SCHEDX_TORTURE_DURATION=%s: %v", s, err)
+		}
+		return d
+	}
+	if testing.Short() {
+		return time.Second
+	}
+	return 5 * time.Second
+}
+
+// run runs exe for the test's duration with GODEBUG set to godebug and
+// checks that it reports OK.
+func run(t *testing.T, exe, godebug string) {
+	t.Helper()
+	d := duration(t)
+	cmd := exec.Command(exe, "-d", d.String())
+	cmd.Env = append(goEnv(t), "GODEBUG="+godebug)
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "OK: ") {
+		t.Fatalf("GODEBUG=%s torture -d %v: %v\n%s", godebug, d, err, out)
+	}
+	summary, _, _ := strings.Cut(string(out), "\n")
+	t.Logf("GODEBUG=%s, %v (took %v): %s", godebug, d, time.Since(start).Round(time.Millisecond), summary)
+	if _, rest, _ := strings.Cut(string(out), "\n"); testing.Verbose() {
+		t.Logf("%s", rest)
+	}
+}
+
+func TestTorture(t *testing.T) {
+	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" {
+		t.Skip("the torture program is for Unix systems")
+	}
+	exe := build(t)
+	for _, godebug := range []string{
+		"",
+		"schedmode=priority",
+		"asyncpreemptoff=1",
+		"gcstoptheworld=1",
+		"schedmode=priority,asyncpreemptoff=1",
+	} {
+		t.Run("GODEBUG="+godebug, func(t *testing.T) {
+			run(t, exe, godebug)
+		})
+	}
+}
+
+func TestTortureRace(t *testing.T) {
+	switch runtime.GOOS + "/" + runtime.GOARCH {
+	case "linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "freebsd/amd64", "netbsd/amd64":
+	default:
+		t.Skipf("no race detector on %s/%s", runtime.GOOS, runtime.GOARCH)
+	}
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Skip("-race needs cgo and a C compiler")
+	}
+	exe := build(t, "-race")
+	run(t, exe, "")
+}
