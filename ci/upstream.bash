@@ -3,9 +3,15 @@
 # fork and, for comparison, on the pristine base, so that a failure the fork
 # causes can be told from one the sandbox causes (no network, 2 cores).
 #
-#   ci/upstream.bash [-fork] [-base] [-o DIR] [-- dist test flags and tests]
+#   ci/upstream.bash [-fork] [-base] [-godebug V] [-o DIR] [-- dist test flags and tests]
 #
-# With neither -fork nor -base it runs both, the base first. Results go to
+# With neither -fork nor -base it runs both, the base first. -godebug sets
+# GODEBUG=V for both runs (the base ignores settings it does not know), for
+# the parity runs in a scheduler mode, for example:
+#
+#   ci/upstream.bash -godebug schedmode=priority -- \
+#       -run '^(runtime|runtime:cpu124|sync|time|net|os/signal|context)$'
+# Results go to
 # DIR (default upstream-results/YYYYMMDD-HHMMSS, git-ignored):
 #   fork.json, base.json   test2json events of each run (dist test -json)
 #   fork.log, base.log     dist's own output
@@ -17,15 +23,16 @@ SCHEDX_PROG=ci/upstream.bash
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$SCHEDX_ROOT"
 
-runfork=0 runbase=0
+runfork=0 runbase=0 godebug=
 out=upstream-results/$(date -u +%Y%m%d-%H%M%S)
 while [ $# -gt 0 ]; do
 	case $1 in
 	-fork) runfork=1 ;;
 	-base) runbase=1 ;;
 	-o) out=$2; shift ;;
+	-godebug) godebug=$2; shift ;;
 	--) shift; break ;;
-	*) die "unknown flag $1 (usage: ci/upstream.bash [-fork] [-base] [-o DIR] [-- dist test args])" ;;
+	*) die "unknown flag $1 (usage: ci/upstream.bash [-fork] [-base] [-godebug V] [-o DIR] [-- dist test args])" ;;
 	esac
 	shift
 done
@@ -42,9 +49,9 @@ verify_base "$base"
 suite() {
 	local name=$1 goroot=$2 start rc
 	shift 2
-	note "running go tool dist test -k -json $* in $goroot ($name); results in $out/$name.json"
+	note "running ${godebug:+GODEBUG=$godebug }go tool dist test -k -json $* in $goroot ($name); results in $out/$name.json"
 	start=$SECONDS
-	(cd "$goroot/src" && env -u GOROOT -u GOFLAGS PATH="$goroot/bin:$PATH" GOTOOLCHAIN=local \
+	(cd "$goroot/src" && env -u GOROOT -u GOFLAGS -u GODEBUG ${godebug:+GODEBUG=$godebug} PATH="$goroot/bin:$PATH" GOTOOLCHAIN=local \
 		"$goroot/bin/go" tool dist test -k -json "$@") >"$out/$name.json" 2>"$out/$name.log"
 	rc=$?
 	note "$name: dist test exited $rc after $(((SECONDS - start) / 60)) min"
