@@ -17,7 +17,9 @@
 # containers usually lack). GO_GCFLAGS is set so that internal/testenv
 # reports "go build" as unavailable and those tests skip rather than fail;
 # tests that re-execute the test binary still fail on such a machine, which
-# -base shows.
+# -base shows (13 tests of runtime and runtime/debug on 2026-11-23; see
+# docs/maintaining.md). Run it on an otherwise idle machine: one attempt at
+# nice 19 on a saturated machine hung in the first such test.
 set -uo pipefail
 SCHEDX_PROG=ci/qemu-arm64.bash
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
