@@ -170,11 +170,23 @@ var Suites = []Suite{
 		Benchtime:      "3000x",
 		ShortBenchtime: "100x",
 	},
+	{
+		Name:    "numa",
+		Doc:     "NUMA locality (bench/scenario BenchmarkNUMA): a goroutine pipeline and loopback HTTP on 4 Ps, with the fork's home-node run fraction and cross-node steals where counted (GODEBUG=numanodes=2 fakes two nodes)",
+		Kind:    ModulePackage,
+		Package: "./scenario",
+		Selections: []Selection{{
+			Bench: `^BenchmarkNUMA$`,
+			Short: `^BenchmarkNUMA$`,
+		}},
+		Benchtime:      "300ms",
+		ShortBenchtime: "50ms",
+	},
 }
 
 // SuiteGroups name sets of suites for -suite.
 var SuiteGroups = map[string][]string{
-	"all":      {"runtime", "sync", "time", "context", "app", "compile", "scenario", "http"},
+	"all":      {"runtime", "sync", "time", "context", "app", "compile", "scenario", "http", "numa"},
 	"upstream": {"runtime", "sync", "time", "context"},
 }
 
