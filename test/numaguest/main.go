@@ -15,7 +15,10 @@
 // flags default to $SCHEDX_NUMA_NODES and $SCHEDX_NUMA_CPUS, which the
 // script passes on the kernel command line; a flag that is 0 is not checked.
 // Built with the schedx fork, it also checks that the runtime detected the
-// nodes that have CPUs (the /sched/numa/nodes:nodes metric).
+// nodes that have CPUs (the /sched/numa/nodes:nodes metric), and that
+// SchedNUMA keeps goroutines on their home node there: child processes
+// run ping-pong pairs in the default mode and in SchedNUMA, and at least
+// 0.6 of SchedNUMA's goroutine runs must be on the home node.
 //
 // On the host (not pid 1) it runs as an ordinary command.
 package main
@@ -24,17 +27,25 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"schedx.example/test/internal/guest"
 )
 
-func main() { guest.Main(run) }
+func main() {
+	if os.Getenv("NUMAGUEST_CHILD") != "" {
+		os.Exit(child())
+	}
+	guest.Main(run)
+}
 
 func envInt(name string) int {
 	n, _ := strconv.Atoi(os.Getenv(name))
@@ -116,7 +127,7 @@ func run() int {
 		}
 	}
 	const numaMetric = "/sched/numa/nodes:nodes"
-	if slices.ContainsFunc(metrics.All(), func(d metrics.Description) bool { return d.Name == numaMetric }) {
+	if hasMetric(numaMetric) {
 		s := []metrics.Sample{{Name: numaMetric}}
 		metrics.Read(s)
 		got := s[0].Value.Uint64()
@@ -126,6 +137,25 @@ func run() int {
 		}
 	} else {
 		fmt.Printf("numaguest: runtime: no %s (not the schedx fork); detection not checked\n", numaMetric)
+	}
+
+	// Node-local scheduling on the detected nodes: the fork's SchedNUMA
+	// against its default mode, in child processes (GODEBUG is read at
+	// start-up), each running ping-pong pairs homed on one node.
+	if withCPUs > 1 && hasMetric(numaMetric) {
+		var frac [2]float64
+		for i, godebug := range []string{"numastats=1", "schedmode=numa"} {
+			cmd := exec.Command("/proc/self/exe")
+			cmd.Env = append(os.Environ(), "NUMAGUEST_CHILD=1", "GODEBUG="+godebug)
+			out, err := cmd.CombinedOutput()
+			if _, serr := fmt.Sscanf(string(out), "home-frac=%g", &frac[i]); err != nil || serr != nil {
+				fail("GODEBUG=%s child: %v %v: %q", godebug, err, serr, out)
+			}
+		}
+		fmt.Printf("numaguest: goroutine runs on their home node: default mode %.2f, SchedNUMA %.2f\n", frac[0], frac[1])
+		if frac[1] < 0.6 {
+			fail("SchedNUMA ran only %.2f of the goroutine runs on their home node", frac[1])
+		}
 	}
 
 	if !ok {
@@ -202,4 +232,48 @@ func formatCPUList(cpus []int) string {
 		return "(none)"
 	}
 	return strings.Join(parts, ",")
+}
+
+// hasMetric reports whether runtime/metrics has name (the fork's NUMA
+// metrics are not in stock Go).
+func hasMetric(name string) bool {
+	return slices.ContainsFunc(metrics.All(), func(d metrics.Description) bool { return d.Name == name })
+}
+
+// child runs two ping-pong pairs, created here and so homed on this
+// goroutine's node, for 300ms and prints the fraction of goroutine runs
+// on their home node (the fork's /sched/numa/runs metrics, which count
+// in SchedNUMA and with GODEBUG=numastats=1).
+func child() int {
+	s := []metrics.Sample{{Name: "/sched/numa/runs/home:goroutines"}, {Name: "/sched/numa/runs/away:goroutines"}}
+	read := func() (home, away uint64) {
+		metrics.Read(s)
+		return s[0].Value.Uint64(), s[1].Value.Uint64()
+	}
+	home0, away0 := read()
+	deadline := time.Now().Add(300 * time.Millisecond)
+	var wg sync.WaitGroup
+	for range 2 {
+		ping, pong := make(chan int), make(chan int)
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(deadline) {
+				ping <- 1
+				<-pong
+			}
+			close(ping)
+		}()
+		go func() {
+			defer wg.Done()
+			for v := range ping {
+				pong <- v
+			}
+		}()
+	}
+	wg.Wait()
+	home1, away1 := read()
+	home, away := home1-home0, away1-away0
+	fmt.Printf("home-frac=%.3f runs=%d\n", float64(home)/float64(max(home+away, 1)), home+away)
+	return 0
 }
