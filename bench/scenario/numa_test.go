@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"schedx.example/bench/internal/pipeline"
 )
 
 // numaProcs is the GOMAXPROCS of BenchmarkNUMA: with GODEBUG=numanodes=2
@@ -83,40 +85,7 @@ func numaBench(b *testing.B, run func(b *testing.B)) {
 
 // numaPipeline sends b.N items through 8 workers, each hashing its item,
 // to one collector (bench/workload's BenchmarkPipeline, unbuffered).
-func numaPipeline(b *testing.B) {
-	var block [256]byte
-	in := make(chan int)
-	out := make(chan uint64)
-	var workers sync.WaitGroup
-	for range 8 {
-		workers.Go(func() {
-			h := fnv.New64a()
-			for item := range in {
-				h.Reset()
-				for range 4 {
-					h.Write(block[:])
-				}
-				out <- h.Sum64() + uint64(item)
-			}
-		})
-	}
-	done := make(chan uint64)
-	go func() {
-		var sum uint64
-		for v := range out {
-			sum += v
-		}
-		done <- sum
-	}()
-	b.ResetTimer()
-	for i := range b.N {
-		in <- i
-	}
-	close(in)
-	workers.Wait()
-	close(out)
-	<-done
-}
+func numaPipeline(b *testing.B) { pipeline.Run(b, 8, 0) }
 
 // numaHTTP serves b.N requests from 8 keep-alive clients on loopback; the
 // handler hashes a little, like a real endpoint.

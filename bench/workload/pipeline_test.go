@@ -2,9 +2,9 @@ package workload
 
 import (
 	"fmt"
-	"hash/fnv"
-	"sync"
 	"testing"
+
+	"schedx.example/bench/internal/pipeline"
 )
 
 // pipelineWorkers is the fan-out width of BenchmarkPipeline: more workers
@@ -25,40 +25,5 @@ func BenchmarkPipeline(b *testing.B) {
 }
 
 func runPipeline(b *testing.B, buffer int) {
-	var block [256]byte
-	for i := range block {
-		block[i] = byte(i)
-	}
-	in := make(chan int, buffer)
-	out := make(chan uint64, buffer)
-	var workers sync.WaitGroup
-	for range pipelineWorkers {
-		workers.Go(func() {
-			h := fnv.New64a()
-			for item := range in {
-				h.Reset()
-				for range 4 {
-					h.Write(block[:])
-				}
-				out <- h.Sum64() + uint64(item)
-			}
-		})
-	}
-	done := make(chan uint64)
-	go func() {
-		var sum uint64
-		for v := range out {
-			sum += v
-		}
-		done <- sum
-	}()
-
-	b.ResetTimer()
-	for i := range b.N {
-		in <- i
-	}
-	close(in)
-	workers.Wait()
-	close(out)
-	<-done
+	pipeline.Run(b, pipelineWorkers, buffer)
 }
