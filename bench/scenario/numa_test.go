@@ -60,17 +60,34 @@ func readNUMA() (v [4]uint64, nodes uint64, ok bool) {
 // the toolchain counts them (the fork in SchedNUMA, or with
 // GODEBUG=numastats=1), the fraction of goroutine runs on the goroutine's
 // home node (home-frac), runs away from home and goroutines stolen across
-// nodes per operation (away-runs/op, remote-steals/op).
+// nodes per operation (away-runs/op, remote-steals/op), and with
+// GODEBUG=numabind=1 the sched_setaffinity calls per operation (binds/op).
 func BenchmarkNUMA(b *testing.B) {
 	b.Run("pipeline", func(b *testing.B) { numaBench(b, numaPipeline) })
 	b.Run("http", func(b *testing.B) { numaBench(b, numaHTTP) })
 }
 
+// readBinds returns the sched_setaffinity calls of GODEBUG=numabind, or
+// ok false if the toolchain does not count them.
+func readBinds() (n uint64, ok bool) {
+	s := []metrics.Sample{{Name: "/sched/numa/binds:calls"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0, false
+	}
+	return s[0].Value.Uint64(), true
+}
+
 func numaBench(b *testing.B, run func(b *testing.B)) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(numaProcs))
 	before, nodes, ok := readNUMA()
+	binds0, bindsOK := readBinds()
 	run(b)
 	after, _, _ := readNUMA()
+	if binds1, _ := readBinds(); bindsOK && binds1 > binds0 {
+		// Only with GODEBUG=numabind=1 in the NUMA mode.
+		b.ReportMetric(float64(binds1-binds0)/float64(b.N), "binds/op")
+	}
 	if !ok {
 		return
 	}

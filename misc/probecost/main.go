@@ -2,12 +2,15 @@
 // Use of this source code is governed by a BSD-style
 // license that can be found in the LICENSE file.
 
-// Probecost measures the cost of -d=probes entry and exit probes: the time
-// of a call to an empty non-inlined function, built with and without probes,
-// with recording stopped and started.
+// Probecost measures the cost of -d=probes probes: the time of a call to an
+// empty non-inlined function in a loop, built with and without probes, with
+// recording stopped and started. With entry+exit each call records two
+// events in the callee; with calls, two around the call; with merges, the
+// loop's back-edge counts once per call.
 //
 //	go build -o plain . && go build -gcflags=-d=probes=entry+exit -o probed .
-//	./plain; ./probed
+//	go build -gcflags=-d=probes=calls -o calls . && go build -gcflags=-d=probes=merges -o merges .
+//	./plain; ./probed; ./calls; ./merges
 package main
 
 import (
@@ -31,7 +34,9 @@ func bench(b *testing.B) {
 			s = leaf(s)
 		}
 		b.StopTimer()
-		for debug.ReadProbes(buf) > 0 {
+		// Until a partial read: with -d=probes=calls, this loop's own
+		// call of ReadProbes records a call and its return each time.
+		for debug.ReadProbes(buf) == len(buf) {
 		}
 		b.StartTimer()
 	}

@@ -23,6 +23,8 @@
 //	-tree file   per-goroutine call tree to write (default probeprof.txt; "-" for stdout)
 //	-pkgs pat    packages to instrument, a -gcflags pattern (default: the main module, MODULE/...)
 //	-buf n       records per P buffer (default 1<<16)
+//	-edges file  also count the edges into merge points (-d=probes=merges)
+//	             and write the branch profile, per function and line, to file
 //
 // Open the profile with "go tool pprof -sample_index=exclusive_ns probeprof.pb.gz"
 // (or calls, or inclusive_ns).
@@ -54,10 +56,11 @@ import (
 )
 
 var (
-	outFlag  = flag.String("o", "probeprof.pb.gz", "pprof profile to write")
-	treeFlag = flag.String("tree", "probeprof.txt", "per-goroutine call tree to write (- for stdout)")
-	pkgsFlag = flag.String("pkgs", "", "packages to instrument, as a -gcflags pattern (default: the main module)")
-	bufFlag  = flag.Int("buf", 1<<16, "records per P buffer")
+	outFlag   = flag.String("o", "probeprof.pb.gz", "pprof profile to write")
+	treeFlag  = flag.String("tree", "probeprof.txt", "per-goroutine call tree to write (- for stdout)")
+	pkgsFlag  = flag.String("pkgs", "", "packages to instrument, as a -gcflags pattern (default: the main module)")
+	bufFlag   = flag.Int("buf", 1<<16, "records per P buffer")
+	edgesFlag = flag.String("edges", "", "count edges into merge points and write the branch profile to `file`")
 )
 
 func main() {
@@ -85,6 +88,10 @@ func main() {
 	cmd := exec.Command(exe, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.Env = append(os.Environ(), "PROBEPROF_OUT="+recFile, "PROBEPROF_BUF="+strconv.Itoa(*bufFlag))
+	edgeFile := filepath.Join(tmp, "edges")
+	if *edgesFlag != "" {
+		cmd.Env = append(cmd.Env, "PROBEPROF_EDGES="+edgeFile)
+	}
 	runErr := cmd.Run()
 	recs, funcs, lost, err := readRecords(recFile)
 	if err != nil {
@@ -108,6 +115,11 @@ func main() {
 	}
 	if err := writeTree(*treeFlag, calls, funcs); err != nil {
 		log.Fatal(err)
+	}
+	if *edgesFlag != "" {
+		if err := writeEdges(*edgesFlag, edgeFile); err != nil {
+			log.Fatal(err)
+		}
 	}
 	log.Printf("%d records, %d calls, %d goroutines: wrote %s and %s", len(recs), countCalls(calls), len(calls), *outFlag, *treeFlag)
 }
@@ -174,7 +186,11 @@ func build(pkg, dir string) string {
 		log.Fatal(err)
 	}
 	exe := filepath.Join(dir, "prog")
-	cmd := exec.Command("go", "build", "-overlay", ovFile, "-gcflags", pattern+"=-d=probes=entry+exit", "-o", exe, pkg)
+	kinds := "entry+exit"
+	if *edgesFlag != "" {
+		kinds += "+merges"
+	}
+	cmd := exec.Command("go", "build", "-overlay", ovFile, "-gcflags", pattern+"=-d=probes="+kinds, "-o", exe, pkg)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
 		log.Fatalf("go build: %v", err)
@@ -207,6 +223,27 @@ func main() {
 	debug.StopProbes()
 	stop <- true
 	probeprofWrite(<-done)
+	if p := os.Getenv("PROBEPROF_EDGES"); p != "" {
+		probeprofWriteEdges(p)
+	}
+}
+
+// probeprofWriteEdges writes one line per edge counter: function, file,
+// line and count.
+func probeprofWriteEdges(path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		panic(err)
+	}
+	w := bufio.NewWriter(f)
+	for _, c := range debug.ReadProbeCounts(nil) {
+		fn := runtime.FuncForPC(c.PC)
+		file, line := fn.FileLine(c.PC - 1)
+		name := runtime.FuncForPC(fn.Entry()).Name()
+		w.WriteString(name + "\t" + file + "\t" + strconv.Itoa(line) + "\t" + strconv.FormatUint(c.Count, 10) + "\n")
+	}
+	w.Flush()
+	f.Close()
 }
 
 func probeprofDrain(stop chan bool, done chan []debug.ProbeRecord) {
@@ -539,4 +576,62 @@ func writeTree(path string, gs []goroutineCalls, funcs map[uint64]funcInfo) erro
 		print(root, 1)
 	}
 	return nil
+}
+
+// writeEdges writes the branch profile from the program's edge counts:
+// per function, each edge into a block with several predecessors, named by
+// the file and line of the block it leaves, with how often it was taken.
+// Edges that leave blocks of the same line are listed separately.
+func writeEdges(path, countsFile string) error {
+	data, err := os.ReadFile(countsFile)
+	if err != nil {
+		return fmt.Errorf("reading edge counts: %v", err)
+	}
+	type edge struct {
+		file  string
+		line  int
+		count uint64
+	}
+	byFunc := map[string][]edge{}
+	for _, l := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		f := strings.Split(l, "\t")
+		if len(f) != 4 {
+			continue
+		}
+		line, _ := strconv.Atoi(f[2])
+		n, _ := strconv.ParseUint(f[3], 10, 64)
+		name := f[0]
+		if rest, ok := strings.CutPrefix(name, "main.probeprofMain"); ok {
+			name = "main.main" + rest
+		}
+		if strings.HasPrefix(name, "main.probeprof") {
+			continue
+		}
+		byFunc[name] = append(byFunc[name], edge{f[1], line, n})
+	}
+	names := slices.Sorted(func(yield func(string) bool) {
+		for n := range byFunc {
+			if !yield(n) {
+				return
+			}
+		}
+	})
+	var b strings.Builder
+	b.WriteString("# Edge counts (-d=probes=merges): each edge into a block with several\n")
+	b.WriteString("# predecessors, by the line of the block it leaves, and how often it was taken.\n")
+	for _, n := range names {
+		es := byFunc[n]
+		slices.SortFunc(es, func(a, b edge) int {
+			return cmp.Or(cmp.Compare(a.file, b.file), cmp.Compare(a.line, b.line), cmp.Compare(b.count, a.count))
+		})
+		fmt.Fprintf(&b, "%s\n", n)
+		for _, e := range es {
+			fmt.Fprintf(&b, "\t%s:%d\t%d\n", filepath.Base(e.file), e.line, e.count)
+		}
+	}
+	if path == "-" {
+		_, err := os.Stdout.WriteString(b.String())
+		return err
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o666)
 }

@@ -87,6 +87,11 @@ func TestTorture(t *testing.T) {
 		"asyncpreemptoff=1",
 		"gcstoptheworld=1",
 		"schedmode=priority,asyncpreemptoff=1",
+		// A fake two-node topology (the mode switches go through numa
+		// and priority+numa in every configuration), with threads bound
+		// to their node in the second.
+		"schedmode=numa,numanodes=2",
+		"schedmode=priority+numa,numanodes=2,numabind=1,asyncpreemptoff=1",
 	} {
 		t.Run("GODEBUG="+godebug, func(t *testing.T) {
 			run(t, exe, godebug)

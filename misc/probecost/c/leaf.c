@@ -4,7 +4,8 @@
 // CLOCK_MONOTONIC time stamp and the function into a per-thread ring.
 //
 //	gcc -O2 -o plain leaf.c hooks.c
-//	gcc -O2 -finstrument-functions -o probed leaf.c hooks.c
+//	gcc -O2 -c hooks.c   # not instrumented: the hooks would call themselves
+//	gcc -O2 -finstrument-functions -o probed leaf.c hooks.o
 #include <stdio.h>
 #include <time.h>
 

@@ -22,6 +22,8 @@
 //   - the hooks' exit calls never outnumber their create calls;
 //   - the per-level scheduling latency histograms in runtime/metrics only
 //     grow, and never count more than /sched/latencies:seconds;
+//   - the NUMA counters (runs at and away from home, local and remote
+//     steals) only grow, and the node count never changes;
 //   - no throw, no deadlock report, and the workers drain within a
 //     minute of the end.
 //
@@ -313,6 +315,43 @@ func checkMetrics(prev [][]uint64) [][]uint64 {
 	return cur
 }
 
+// The NUMA metrics checked: the node count, then counters that only grow.
+var numaMetricNames = []string{
+	"/sched/numa/nodes:nodes",
+	"/sched/numa/runs/home:goroutines",
+	"/sched/numa/runs/away:goroutines",
+	"/sched/numa/steals/local:goroutines",
+	"/sched/numa/steals/remote:goroutines",
+}
+
+// checkNUMAMetrics reads the NUMA metrics and checks them against the
+// previous reading: the node count is fixed at start-up (or when the
+// topology is first needed, on the first switch to the numa mode), and
+// the counters only grow.
+func checkNUMAMetrics(prev []uint64) []uint64 {
+	samples := make([]metrics.Sample, len(numaMetricNames))
+	for i, n := range numaMetricNames {
+		samples[i].Name = n
+	}
+	metrics.Read(samples)
+	cur := make([]uint64, len(samples))
+	for i, s := range samples {
+		if s.Value.Kind() != metrics.KindUint64 {
+			fail("metric %s: kind %v, want uint64", s.Name, s.Value.Kind())
+			return prev
+		}
+		cur[i] = s.Value.Uint64()
+		switch {
+		case prev == nil:
+		case i == 0 && cur[0] != prev[0]:
+			fail("metric %s changed from %d to %d", s.Name, prev[0], cur[0])
+		case i > 0 && cur[i] < prev[i]:
+			fail("metric %s went down from %d to %d", s.Name, prev[i], cur[i])
+		}
+	}
+	return cur
+}
+
 func main() {
 	flag.Parse()
 	done = make([]atomic.Uint32, *flagMax)
@@ -343,11 +382,9 @@ func main() {
 	startMode := debug.CurrentSchedulerMode()
 	stopped.Add(6)
 	go chaosLoop(chaosMode, 3*time.Millisecond, &stopped, func(i int) {
-		m := debug.SchedulerMode(0)
-		if i%2 == 0 {
-			m = debug.SchedPriority
-		}
-		debug.SetSchedulerMode(m)
+		debug.SetSchedulerMode([]debug.SchedulerMode{
+			0, debug.SchedPriority, debug.SchedNUMA, debug.SchedPriority | debug.SchedNUMA,
+		}[i%4])
 	})
 	go chaosLoop(chaosProcs, 7*time.Millisecond, &stopped, func(i int) {
 		runtime.GOMAXPROCS(1 + i%4)
@@ -370,10 +407,12 @@ func main() {
 	})
 
 	var prev [][]uint64
+	var prevNUMA []uint64
 	runtime.SetGoroutinePriority(runtime.PriorityHigh)
 	end := time.Now().Add(*flagDuration)
 	for time.Now().Before(end) && failures.Load() == 0 {
 		prev = checkMetrics(prev)
+		prevNUMA = checkNUMAMetrics(prevNUMA)
 		time.Sleep(10 * time.Millisecond)
 	}
 	stop.Store(true)
@@ -391,6 +430,7 @@ func main() {
 		os.Exit(1)
 	}
 	checkMetrics(prev)
+	prevNUMA = checkNUMAMetrics(prevNUMA)
 	runtime.SetSchedulerHooks(nil)
 	debug.SetSchedulerMode(startMode)
 	runtime.GOMAXPROCS(maxprocs)
