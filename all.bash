@@ -11,7 +11,8 @@
 #   - a smoke pass of the benchmark pipeline (bench/smoke.bash);
 #   - upstream's tests of what the patches touch: go test -short of runtime,
 #     runtime/debug, runtime/metrics, runtime/trace, sync, time and
-#     cmd/compile/internal/ssa, and the API and release-note checks
+#     cmd/compile/internal/ssa, go/test's -d=probes programs and asmcheck
+#     tests (cmd/internal/testdir), and the API and release-note checks
 #     (cmd/api -check, cmd/relnote -check) that fail when a patch adds
 #     exported API without api/next and doc/next entries;
 #   - the GOTOOLCHAIN install (test/install): ci/release's module files,
@@ -67,6 +68,12 @@ step "benchmark pipeline smoke (bench/smoke.bash)" \
 step "upstream: go test -short (runtime, sync, time, ssa)" \
 	"${fork_env[@]}" go test -short -timeout=20m \
 	runtime runtime/debug runtime/metrics runtime/trace sync time cmd/compile/internal/ssa
+# The compiler probes' tests in go/test (run by cmd/internal/testdir, which
+# dist test runs in full): the programs with -d=probes, and their asmcheck
+# tests for every architecture they name.
+step "upstream: go/test probe programs and codegen (cmd/internal/testdir)" \
+	bash -c '"$@" go test -count=1 -timeout=10m cmd/internal/testdir -run "Test/probes" &&
+		"$@" go test -count=1 -timeout=10m cmd/internal/testdir -run "Test/codegen/probes" -all_codegen' _ "${fork_env[@]}"
 step "upstream: API check (cmd/api -check)" \
 	"${fork_env[@]}" go test -count=1 -timeout=10m cmd/api -check
 step "upstream: release note check (cmd/relnote -check)" \
