@@ -12,8 +12,8 @@
 # for each. Name two configurations with the same binary (an A/A control) to
 # see the machine's noise in the same run. DIR (default
 # compilespeed-results/YYYYMMDD-HHMMSS) gets NAME.txt per configuration
-# (benchmark format) and benchstat.txt, which compares every configuration
-# with the first.
+# (benchmark format), all.txt (all of them) and benchstat.txt, which
+# compares every configuration with the first.
 #
 # The default -run leaves out StdCmd (4 minutes a run) and the link
 # benchmarks, which do not run the compiler.
@@ -53,6 +53,6 @@ for ((r = 0; r < count; r++)); do
 	done
 	echo "round $((r + 1)) done"
 done
-files=()
-for name in "${names[@]}"; do files+=("$out/$name.txt"); done
-go tool benchstat "${files[@]}" | tee "$out/benchstat.txt"
+# One table, a column per configuration (the config: key), the first as base.
+for name in "${names[@]}"; do cat "$out/$name.txt"; done >"$out/all.txt"
+go tool benchstat -col config "$out/all.txt" | tee "$out/benchstat.txt"
