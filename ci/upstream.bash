@@ -17,7 +17,9 @@
 #   fork.log, base.log     dist's own output
 #   summary.txt            suitediff: what fails on the fork only, on both, ...
 # It takes about an hour per run on a 2-core machine; it is not part of CI.
-# The base is run in a scratch copy, so the real base GOROOT is never written.
+# Both run in scratch copies (the fork's made after ./make.bash), so the real
+# base GOROOT is never written and go/ may be edited and rebuilt meanwhile;
+# the fork's version, series hash and patches are recorded in DIR/series.txt.
 set -uo pipefail
 SCHEDX_PROG=ci/upstream.bash
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -58,16 +60,26 @@ suite() {
 	echo "$rc" >"$out/$name.exit"
 }
 
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+if [ $runfork -eq 1 ]; then
+	# Copy the fork before running the base, so that the fork run is of the
+	# series as it was when this script started.
+	./make.bash >"$out/make.log" 2>&1 || { cat "$out/make.log" >&2; die "make.bash failed"; }
+	{ echo "$(fork_version), series $(cat "$SCHEDX_PATCHES"/*.patch | sha256sum | cut -c1-16)"; git -C "$SCHEDX_GO" log --format='%h %s' "$(git -C "$SCHEDX_GO" rev-list --max-parents=0 HEAD)..HEAD"; } >"$out/series.txt"
+	note "copying the fork to $scratch/fork/go (dist test writes into its GOROOT)"
+	mkdir -p "$scratch/fork"
+	cp -a "$SCHEDX_GO" "$scratch/fork/go"
+fi
 if [ $runbase -eq 1 ]; then
-	scratch=$(mktemp -d)
-	trap 'rm -rf "$scratch"' EXIT
-	note "copying the base to $scratch/go (dist test writes into its GOROOT)"
-	cp -a "$base" "$scratch/go"
-	suite base "$scratch/go" "$@"
+	note "copying the base to $scratch/base/go (dist test writes into its GOROOT)"
+	mkdir -p "$scratch/base"
+	cp -a "$base" "$scratch/base/go"
+	suite base "$scratch/base/go" "$@"
+	rm -rf "$scratch/base"
 fi
 if [ $runfork -eq 1 ]; then
-	./make.bash >"$out/make.log" 2>&1 || { cat "$out/make.log" >&2; die "make.bash failed"; }
-	suite fork "$SCHEDX_GO" "$@"
+	suite fork "$scratch/fork/go" "$@"
 fi
 
 if [ -f "$out/fork.json" ] && [ -f "$out/base.json" ]; then
