@@ -3,9 +3,11 @@
 # fork and, for comparison, on the pristine base, so that a failure the fork
 # causes can be told from one the sandbox causes (no network, 2 cores).
 #
-#   ci/upstream.bash [-fork] [-base] [-godebug V] [-o DIR] [-- dist test flags and tests]
+#   ci/upstream.bash [-fork] [-base] [-nomake] [-godebug V] [-o DIR] [-- dist test flags and tests]
 #
-# With neither -fork nor -base it runs both, the base first. -godebug sets
+# With neither -fork nor -base it runs both, the base first. The fork is
+# built with ./make.bash first, unless -nomake says that go/ is built
+# already from patches/ (ci/patches check must pass). -godebug sets
 # GODEBUG=V for both runs (the base ignores settings it does not know), for
 # the parity runs in a scheduler mode, for example:
 #
@@ -25,16 +27,17 @@ SCHEDX_PROG=ci/upstream.bash
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$SCHEDX_ROOT"
 
-runfork=0 runbase=0 godebug=
+runfork=0 runbase=0 godebug= nomake=0
 out=upstream-results/$(date -u +%Y%m%d-%H%M%S)
 while [ $# -gt 0 ]; do
 	case $1 in
 	-fork) runfork=1 ;;
 	-base) runbase=1 ;;
+	-nomake) nomake=1 ;;
 	-o) out=$2; shift ;;
 	-godebug) godebug=$2; shift ;;
 	--) shift; break ;;
-	*) die "unknown flag $1 (usage: ci/upstream.bash [-fork] [-base] [-godebug V] [-o DIR] [-- dist test args])" ;;
+	*) die "unknown flag $1 (usage: ci/upstream.bash [-fork] [-base] [-nomake] [-godebug V] [-o DIR] [-- dist test args])" ;;
 	esac
 	shift
 done
@@ -65,7 +68,12 @@ trap 'rm -rf "$scratch"' EXIT
 if [ $runfork -eq 1 ]; then
 	# Copy the fork before running the base, so that the fork run is of the
 	# series as it was when this script started.
-	./make.bash >"$out/make.log" 2>&1 || { cat "$out/make.log" >&2; die "make.bash failed"; }
+	if [ $nomake -eq 1 ]; then
+		[ -x "$SCHEDX_GO/bin/go" ] || die "-nomake: $SCHEDX_GO/bin/go missing; run ./make.bash"
+		ci/patches check >/dev/null || die "-nomake: go/ does not match patches/ (ci/patches check)"
+	else
+		./make.bash >"$out/make.log" 2>&1 || { cat "$out/make.log" >&2; die "make.bash failed"; }
+	fi
 	{ echo "$(fork_version), series $(cat "$SCHEDX_PATCHES"/*.patch | sha256sum | cut -c1-16)"; git -C "$SCHEDX_GO" log --format='%h %s' "$(git -C "$SCHEDX_GO" rev-list --max-parents=0 HEAD)..HEAD"; } >"$out/series.txt"
 	note "copying the fork to $scratch/fork/go (dist test writes into its GOROOT)"
 	mkdir -p "$scratch/fork"
