@@ -329,6 +329,7 @@ var numaMetricNames = []string{
 	"/sched/numa/runs/away:goroutines",
 	"/sched/numa/steals/local:goroutines",
 	"/sched/numa/steals/remote:goroutines",
+	"/sched/numa/timers/remote:runs",
 }
 
 // checkNUMAMetrics reads the NUMA metrics and checks them against the
