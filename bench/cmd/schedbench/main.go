@@ -26,6 +26,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -330,6 +331,7 @@ func runCmd(args []string) error {
 	count := fs.Int("count", 10, "`rounds`: the number of times each configuration runs each benchmark")
 	short := fs.Bool("short", false, "run the short selections at short benchtimes (the smoke test)")
 	benchtime := fs.String("benchtime", "", "override -test.benchtime: `VALUE` for all suites, or SUITE=VALUE,... per suite")
+	bench := fs.String("bench", "", "run only the benchmarks matching this -test.bench `regexp` in each selected suite, instead of the suite's selections (e.g. -suite runtime -bench '^BenchmarkCreateGoroutines$')")
 	out := fs.String("o", "", "the results `file` (default: the -report file with .txt)")
 	reportPath := fs.String("report", "", "after the run, write the Markdown report with SVG plots to this `file`")
 	workDir := fs.String("work", "", "`dir`ectory for test binaries and build caches (default: a new temporary directory, removed afterwards)")
@@ -364,6 +366,11 @@ func runCmd(args []string) error {
 	bt, err := parseBenchtime(*benchtime)
 	if err != nil {
 		return err
+	}
+	for _, part := range strings.Split(*bench, "/") { // as go test splits it
+		if _, err := regexp.Compile(part); err != nil {
+			return fmt.Errorf("-bench %q: %v", *bench, err)
+		}
 	}
 	moduleDir, err := findModuleDir()
 	if err != nil {
@@ -412,6 +419,7 @@ func runCmd(args []string) error {
 		Count:     *count,
 		Short:     *short,
 		Benchtime: bt,
+		Bench:     *bench,
 		ModuleDir: moduleDir,
 		WorkDir:   work,
 		Header: runner.Header{

@@ -14,8 +14,10 @@ type Unit struct {
 // short round, each selection uses its Short pattern and the suite's
 // ShortBenchtime, and selections without a Short pattern are left out.
 // benchtime overrides the suites' benchtimes: a value for the suite's name,
-// else one for "" (all suites).
-func Units(suites []Suite, short bool, benchtime map[string]string) []Unit {
+// else one for "" (all suites). A non-empty bench replaces each test-binary
+// suite's selections with one run of that -test.bench regexp (go build
+// suites have no selection and keep their one run).
+func Units(suites []Suite, short bool, benchtime map[string]string, bench string) []Unit {
 	var units []Unit
 	for _, s := range suites {
 		if s.Kind == GoBuild {
@@ -31,6 +33,10 @@ func Units(suites []Suite, short bool, benchtime map[string]string) []Unit {
 		}
 		if v, ok := benchtime[s.Name]; ok {
 			bt = v
+		}
+		if bench != "" {
+			units = append(units, Unit{Suite: s, Bench: bench, Benchtime: bt})
+			continue
 		}
 		for _, sel := range s.Selections {
 			bench := sel.Bench

@@ -58,20 +58,24 @@ func TestUnits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	full := Units(suites, false, nil)
+	full := Units(suites, false, nil, "")
 	if len(full) != 3 {
 		t.Fatalf("full units %+v, want runtime's two selections and compile", full)
 	}
 	if full[0].Benchtime != "200ms" || full[2].Suite.Name != "compile" || full[2].Bench != "" {
 		t.Errorf("full units %+v", full)
 	}
-	short := Units(suites, true, nil)
+	short := Units(suites, true, nil, "")
 	if len(short) != 2 || short[0].Bench != suites[0].Selections[0].Short || short[0].Benchtime != "50ms" {
 		t.Errorf("short units %+v, want runtime's short selection at 50ms and compile", short)
 	}
-	over := Units(suites, false, map[string]string{"": "1s", "runtime": "10x"})
+	over := Units(suites, false, map[string]string{"": "1s", "runtime": "10x"}, "")
 	if over[0].Benchtime != "10x" {
 		t.Errorf("benchtime override: %q, want the suite's 10x over the general 1s", over[0].Benchtime)
+	}
+	one := Units(suites, true, nil, "^BenchmarkCreateGoroutines$")
+	if len(one) != 2 || one[0].Bench != "^BenchmarkCreateGoroutines$" || one[0].Benchtime != "50ms" || one[1].Suite.Name != "compile" || one[1].Bench != "" {
+		t.Errorf("-bench units %+v, want one runtime run of the given regexp at the short 50ms, and compile", one)
 	}
 }
 

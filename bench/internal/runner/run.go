@@ -28,6 +28,9 @@ type Options struct {
 	Short bool
 	// Benchtime overrides suites' benchtimes; see Units.
 	Benchtime map[string]string
+	// Bench, if not empty, replaces the suites' benchmark selections;
+	// see Units.
+	Bench string
 	// ModuleDir is the directory of this module (bench/), where module
 	// packages are built.
 	ModuleDir string
@@ -52,7 +55,7 @@ func Run(ctx context.Context, o Options) error {
 	if o.Count < 1 {
 		return fmt.Errorf("count %d: need at least 1 round", o.Count)
 	}
-	units := Units(o.Suites, o.Short, o.Benchtime)
+	units := Units(o.Suites, o.Short, o.Benchtime, o.Bench)
 	if len(units) == 0 {
 		return errors.New("no benchmarks selected")
 	}
