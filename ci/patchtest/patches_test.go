@@ -515,3 +515,31 @@ func TestNoUpstreamSource(t *testing.T) {
 		}
 	}
 }
+
+// TestStressSelection checks that ci/stress -fork selects the test functions
+// the series adds to a package, netting out what later patches remove, move
+// or change, and nothing from other directories or non-test files.
+func TestStressSelection(t *testing.T) {
+	p := newProject(t)
+	copyFile(t, filepath.Join(repoRoot(t), "ci/stress"), filepath.Join(p.dir, "ci/stress"))
+	p.mustRun("ci/patches", "apply")
+	p.edit("src/a/a_test.go", "package a\n\nimport \"testing\"\n\n"+
+		"func TestA(t *testing.T) {}\n\nfunc TestGone(t *testing.T) {}\n\n"+
+		"func ExampleA() {}\n\nfunc FuzzA(f *testing.F) {}\n")
+	p.edit("src/a/sub/s_test.go", "package sub\n\nimport \"testing\"\n\nfunc TestSub(t *testing.T) {}\n")
+	p.edit("src/a/a2.go", "package a\n\nfunc TestNotATest() {}\n")
+	p.commit("a: add tests")
+	// The second change removes TestGone, moves TestA to another file and
+	// changes FuzzA's signature.
+	p.edit("src/a/a_test.go", "package a\n\nimport \"testing\"\n\n"+
+		"func ExampleA() {}\n\nfunc FuzzA(f *testing.F /* changed */) {}\n")
+	p.edit("src/a/z_test.go", "package a\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {}\n")
+	p.commit("a: rework tests")
+	p.mustRun("ci/patches", "extract")
+
+	out := p.mustRun("ci/stress", "-fork", "-list", "a")
+	if want := "a: ^(ExampleA|FuzzA|TestA)$\n"; out != want {
+		t.Errorf("ci/stress -fork -list a:\n%s\nwant:\n%s", out, want)
+	}
+	p.mustFail([]string{"no tests selected in package b"}, "ci/stress", "-fork", "-list", "b")
+}
