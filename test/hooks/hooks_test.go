@@ -1,0 +1,63 @@
+// Package hooks runs programs built with the fork that use the scheduler
+// hooks (runtime.SetSchedulerHooks) as a user would, beyond what the
+// runtime's own tests do.
+package hooks
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	"schedx.example/test/internal/forkenv"
+)
+
+// TestThreadStartHookTakesLock runs testdata/threadstartlock: an
+// OnThreadStart hook that starts a goroutine and takes a lock shared with
+// the other OnThreadStart calls must not make the runtime start threads
+// until the program dies.
+//
+// It fails on the series today (docs/reliability.md, "Thread exhaustion
+// with a blocking OnThreadStart hook"), so it is skipped unless
+// SCHEDX_KNOWN_BUGS=1, as upstream's testenv.SkipFlaky skips a test of
+// an open issue; the fix removes the skip.
+func TestThreadStartHookTakesLock(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc/self/task")
+	}
+	if os.Getenv("SCHEDX_KNOWN_BUGS") != "1" {
+		t.Skip("known bug, open: thread exhaustion with a blocking OnThreadStart hook (docs/reliability.md, session 12); SCHEDX_KNOWN_BUGS=1 runs it")
+	}
+	g := forkenv.GOROOT(t)
+	env := append(forkenv.Environ(),
+		"GOROOT="+g,
+		"PATH="+filepath.Join(g, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"GOTOOLCHAIN=local",
+		"GOFLAGS=-buildvcs=false",
+	)
+	exe := filepath.Join(t.TempDir(), "threadstartlock")
+	build := exec.Command(filepath.Join(g, "bin", "go"), "build", "-o", exe, "./testdata/threadstartlock")
+	build.Env = env
+	forkenv.Run(t, build)
+
+	// More Ps than CPUs makes it die within seconds; as many as the
+	// CPUs, within a minute on a 2-CPU machine.
+	d := "60s"
+	if testing.Short() {
+		d = "10s"
+	}
+	for _, procs := range []int{2 * runtime.NumCPU(), runtime.NumCPU()} {
+		cmd := exec.Command(exe, "-d", d)
+		cmd.Env = append(env, "GOMAXPROCS="+strconv.Itoa(procs))
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.HasPrefix(string(out), "OK: ") {
+			first, _, _ := strings.Cut(string(out), "\n\n")
+			t.Errorf("GOMAXPROCS=%d threadstartlock -d %s: %v\n%s", procs, d, err, first)
+			continue
+		}
+		t.Logf("GOMAXPROCS=%d: %s", procs, strings.TrimSpace(string(out)))
+	}
+}
