@@ -4,6 +4,7 @@
 package hooks
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,7 +45,11 @@ func TestThreadStartHookTakesLock(t *testing.T) {
 	forkenv.Run(t, build)
 
 	// More Ps than CPUs makes it die within seconds; as many as the
-	// CPUs, within a minute on a 2-CPU machine.
+	// CPUs, within a minute on a 2-CPU machine, and when it survives it
+	// has had thousands of threads. The program needs a thread for each
+	// of its 8 locked goroutines, one for each P and a few for the
+	// runtime; maxThreads leaves room for threads that are still exiting.
+	const maxThreads = 500
 	d := "60s"
 	if testing.Short() {
 		d = "10s"
@@ -59,5 +64,11 @@ func TestThreadStartHookTakesLock(t *testing.T) {
 			continue
 		}
 		t.Logf("GOMAXPROCS=%d: %s", procs, strings.TrimSpace(string(out)))
+		var rounds, most int
+		if _, err := fmt.Sscanf(string(out), "OK: %d rounds, at most %d threads", &rounds, &most); err != nil {
+			t.Errorf("cannot read the program's summary %q: %v", out, err)
+		} else if most > maxThreads {
+			t.Errorf("GOMAXPROCS=%d: the program had %d threads at once, want at most %d", procs, most, maxThreads)
+		}
 	}
 }
