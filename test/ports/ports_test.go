@@ -103,14 +103,10 @@ func check(t *testing.T, fork, base, goos, goarch, dir string, args ...string) {
 func goCmd(goroot, goos, goarch, dir string, args ...string) *exec.Cmd {
 	cmd := exec.Command(filepath.Join(goroot, "bin", "go"), args...)
 	cmd.Dir = dir
-	cmd.Env = append(forkenv.Environ(),
-		"GOROOT="+goroot,
-		"PATH="+filepath.Join(goroot, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"),
-		"GOTOOLCHAIN=local",
+	cmd.Env = append(forkenv.GoEnv(goroot),
 		"GOOS="+goos,
 		"GOARCH="+goarch,
 		"CGO_ENABLED=0",
-		"GOFLAGS=-buildvcs=false",
 	)
 	return cmd
 }

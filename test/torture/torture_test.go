@@ -12,7 +12,6 @@ package torture
 import (
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -20,28 +19,6 @@ import (
 
 	"schedx.example/test/internal/forkenv"
 )
-
-// goEnv is the environment of a go command or program run with the fork.
-func goEnv(t *testing.T) []string {
-	g := forkenv.GOROOT(t)
-	return append(forkenv.Environ(),
-		"GOROOT="+g,
-		"PATH="+filepath.Join(g, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"),
-		"GOTOOLCHAIN=local",
-		"GOFLAGS=-buildvcs=false",
-	)
-}
-
-// build builds the torture program with the fork and extra build flags.
-func build(t *testing.T, flags ...string) string {
-	t.Helper()
-	exe := filepath.Join(t.TempDir(), "torture")
-	args := append([]string{"build", "-o", exe}, flags...)
-	cmd := exec.Command(filepath.Join(forkenv.GOROOT(t), "bin", "go"), append(args, "./testdata/torture")...)
-	cmd.Env = goEnv(t)
-	forkenv.Run(t, cmd)
-	return exe
-}
 
 func duration(t *testing.T) time.Duration {
 	if s := os.Getenv("SCHEDX_TORTURE_DURATION"); s != "" {
@@ -63,7 +40,7 @@ func run(t *testing.T, exe, godebug string) {
 	t.Helper()
 	d := duration(t)
 	cmd := exec.Command(exe, "-d", d.String())
-	cmd.Env = append(goEnv(t), "GODEBUG="+godebug)
+	cmd.Env = append(forkenv.GoEnv(forkenv.GOROOT(t)), "GODEBUG="+godebug)
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.HasPrefix(string(out), "OK: ") {
@@ -80,7 +57,7 @@ func TestTorture(t *testing.T) {
 	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" {
 		t.Skip("the torture program is for Unix systems")
 	}
-	exe := build(t)
+	exe := forkenv.Build(t, "./testdata/torture")
 	for _, godebug := range []string{
 		"",
 		"schedmode=priority",
@@ -108,6 +85,6 @@ func TestTortureRace(t *testing.T) {
 	if _, err := exec.LookPath("gcc"); err != nil {
 		t.Skip("-race needs cgo and a C compiler")
 	}
-	exe := build(t, "-race")
+	exe := forkenv.Build(t, "./testdata/torture", "-race")
 	run(t, exe, "")
 }

@@ -69,6 +69,32 @@ func Environ() []string {
 	return env
 }
 
+// GoEnv is the environment of a go command, or a program it built, run
+// with the toolchain at goroot: Environ with GOROOT set, goroot's bin first
+// on PATH, no toolchain switch and no VCS stamping.
+func GoEnv(goroot string) []string {
+	return append(Environ(),
+		"GOROOT="+goroot,
+		"PATH="+filepath.Join(goroot, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"GOTOOLCHAIN=local",
+		"GOFLAGS=-buildvcs=false",
+	)
+}
+
+// Build builds the program in pkg (a path relative to the test's
+// directory, such as ./testdata/torture) with the fork and extra build
+// flags, into the test's temporary directory, and returns the executable.
+func Build(t testing.TB, pkg string, flags ...string) string {
+	t.Helper()
+	g := GOROOT(t)
+	exe := filepath.Join(t.TempDir(), filepath.Base(pkg))
+	args := append(append([]string{"build", "-o", exe}, flags...), pkg)
+	cmd := exec.Command(filepath.Join(g, "bin", "go"), args...)
+	cmd.Env = GoEnv(g)
+	Run(t, cmd)
+	return exe
+}
+
 // Run runs cmd and returns its combined output, failing the test with the
 // command line, the error and the output if it fails.
 func Run(t testing.TB, cmd *exec.Cmd) string {

@@ -25,10 +25,14 @@ import (
 	"time"
 )
 
-var sink atomic.Pointer[[]byte]
+var (
+	sink     atomic.Pointer[[]byte]
+	startGo  = flag.Bool("go", true, "start a goroutine in OnThreadStart")
+	takeLock = flag.Bool("lock", true, "take the shared mutex in OnThreadStart")
+)
 
 // recorder counts OnThreadStart calls per thread under a mutex that
-// only the hooks take.
+// only the hooks take (with -lock).
 type recorder struct {
 	mu      sync.Mutex
 	started map[int]int
@@ -38,10 +42,14 @@ func (r *recorder) onThreadStart() {
 	tid := syscall.Gettid()
 	b := make([]byte, 1<<10)
 	sink.Store(&b)
-	go func() { sink.Store(nil) }()
-	r.mu.Lock()
-	r.started[tid]++
-	r.mu.Unlock()
+	if *startGo {
+		go func() { sink.Store(nil) }()
+	}
+	if *takeLock {
+		r.mu.Lock()
+		r.started[tid]++
+		r.mu.Unlock()
+	}
 }
 
 // threads returns the IDs of the process's threads.
