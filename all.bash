@@ -8,8 +8,7 @@
 #   - black-box tests of the built toolchain (test/toolchain);
 #   - the torture program, every feature at once with invariants checked,
 #     1s per configuration (test/torture; ci/stress is the long version);
-#   - programs that use the scheduler hooks as a user would (test/hooks;
-#     a test of an open bug is skipped unless SCHEDX_KNOWN_BUGS=1);
+#   - programs that use the scheduler hooks as a user would (test/hooks);
 #   - a smoke pass of the benchmark pipeline (bench/smoke.bash);
 #   - upstream's tests of what the patches touch: go test -short of runtime,
 #     runtime/debug, runtime/metrics, runtime/trace, sync, time and
@@ -65,7 +64,7 @@ step "ci/patches check" ci/patches check
 step "tooling tests (ci/)" bash -c 'cd ci && "$@" go test -count=1 ./...' _ "${base_env[@]}"
 step "toolchain tests (test/toolchain)" bash -c 'cd test && "$@" go test -count=1 ./toolchain' _ "${base_env[@]}"
 step "torture program (test/torture)" bash -c 'cd test && "$@" go test -short -count=1 -v ./torture' _ "${base_env[@]}"
-step "hooks programs (test/hooks; known bugs skipped unless SCHEDX_KNOWN_BUGS=1)" bash -c 'cd test && "$@" go test -short -count=1 -v ./hooks' _ "${base_env[@]}"
+step "hooks programs (test/hooks)" bash -c 'cd test && "$@" go test -short -count=1 -v ./hooks' _ "${base_env[@]}"
 step "benchmark pipeline smoke (bench/smoke.bash)" \
 	env GOROOT_BASE="$base" SCHEDX_GOROOT="$SCHEDX_GO" bench/smoke.bash
 step "upstream: go test -short (runtime, sync, time, ssa)" \

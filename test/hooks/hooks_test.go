@@ -5,7 +5,6 @@ package hooks
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
 	"runtime"
 	"strconv"
@@ -18,29 +17,23 @@ import (
 // TestThreadStartHookTakesLock runs testdata/threadstartlock: an
 // OnThreadStart hook that starts a goroutine and takes a lock shared with
 // the other OnThreadStart calls must not make the runtime start threads
-// until the program dies.
-//
-// It fails on the series today (docs/reliability.md, "Thread exhaustion
-// with a blocking OnThreadStart hook"), so it is skipped unless
-// SCHEDX_KNOWN_BUGS=1, as upstream's testenv.SkipFlaky skips a test of
-// an open issue; the fix removes the skip.
+// until the program dies (docs/reliability.md, "Thread exhaustion with a
+// blocking OnThreadStart hook"; fixed in patch 0005 by letting at most
+// GOMAXPROCS threads run OnThreadStart at once).
 func TestThreadStartHookTakesLock(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("reads /proc/self/task")
 	}
-	if os.Getenv("SCHEDX_KNOWN_BUGS") != "1" {
-		t.Skip("known bug, open: thread exhaustion with a blocking OnThreadStart hook (docs/reliability.md, session 12); SCHEDX_KNOWN_BUGS=1 runs it")
-	}
 	exe := forkenv.Build(t, "./testdata/threadstartlock")
 	env := forkenv.GoEnv(forkenv.GOROOT(t))
 
-	// More Ps than CPUs makes it die within seconds; as many as the
-	// CPUs, within a minute on a 2-CPU machine, and when it survives it
-	// has had thousands of threads. With a hook that does not block
-	// (threadstartlock -lock=false) it has at most 27 on that machine: a
-	// thread for each of its 8 locked goroutines, one for each P and a
-	// few for the runtime. maxThreads leaves room for threads that are
-	// still exiting and for larger machines.
+	// Without the limit, more Ps than CPUs made it die within seconds;
+	// as many as the CPUs, within a minute on a 2-CPU machine, and when
+	// it survived it had had thousands of threads. With a hook that does
+	// not block (threadstartlock -lock=false) it has at most 27 on that
+	// machine: a thread for each of its 8 locked goroutines, one for each
+	// P and a few for the runtime. maxThreads leaves room for threads
+	// that are still exiting and for larger machines.
 	const maxThreads = 500
 	d := "60s"
 	if testing.Short() {

@@ -5,12 +5,12 @@
 // for -d. It prints "OK: ..." if the program survives, with the largest
 // thread count it saw.
 //
-// On the fork at patch 0005 it dies with "fatal error: thread exhaustion"
-// within seconds at GOMAXPROCS 4 on 2 CPUs and within a minute at
-// GOMAXPROCS 2: a hook that blocks hands its P to a new thread, which
-// runs its own hook first (see docs/reliability.md, session 12). It
-// copies the sequence of runtime's TestSchedulerHooksThreadStart, where
-// ci/stress found the bug.
+// Before patch 0005 limited the threads inside OnThreadStart to
+// GOMAXPROCS, it died with "fatal error: thread exhaustion" within
+// seconds at GOMAXPROCS 4 on 2 CPUs and within a minute at GOMAXPROCS 2:
+// a hook that blocks hands its P to a new thread, which ran its own hook
+// first (see docs/reliability.md, session 12). It copies the sequence of
+// runtime's TestSchedulerHooksThreadStart, where ci/stress found the bug.
 package main
 
 import (

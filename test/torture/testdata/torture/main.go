@@ -13,7 +13,10 @@
 // start further workers. Meanwhile chaos goroutines switch the scheduler
 // mode, change GOMAXPROCS, install and remove scheduler hooks, flood the
 // process with SIGURG (the runtime's preemption signal), force garbage
-// collections and change the GC percentage.
+// collections and change the GC percentage. The hooks' OnThreadStart
+// blocks (it takes a mutex only the OnThreadStart calls take and sleeps
+// holding it), which the runtime must survive without starting threads
+// until the program dies; -blockhook=false makes it return at once.
 //
 // Invariants:
 //   - every worker started finishes, exactly once (counted with atomics);
@@ -59,6 +62,7 @@ var (
 	flagDuration = flag.Duration("d", 2*time.Second, "how long to keep starting workers")
 	flagMax      = flag.Int("max", 1<<20, "start at most this many workers")
 	flagLive     = flag.Int64("live", 4096, "have at most this many workers at a time")
+	flagBlock    = flag.Bool("blockhook", true, "block in OnThreadStart: a shared mutex held across a 20µs sleep")
 )
 
 // Counters and per-worker state.
@@ -86,9 +90,11 @@ func fail(format string, args ...any) {
 type hookValue struct{ id int64 }
 
 var (
-	hookCreates atomic.Int64
-	hookExits   atomic.Int64
-	hooks       = &runtime.SchedulerHooks{
+	hookCreates  atomic.Int64
+	hookExits    atomic.Int64
+	threadStarts atomic.Int64
+	threadMu     sync.Mutex // taken only by OnThreadStart
+	hooks        = &runtime.SchedulerHooks{
 		OnGoroutineCreate: func(parent any, pc uintptr) any {
 			return &hookValue{hookCreates.Add(1)}
 		},
@@ -98,7 +104,14 @@ var (
 			}
 			hookExits.Add(1)
 		},
-		OnThreadStart: func() {},
+		OnThreadStart: func() {
+			threadStarts.Add(1)
+			if *flagBlock {
+				threadMu.Lock()
+				time.Sleep(20 * time.Microsecond)
+				threadMu.Unlock()
+			}
+		},
 	}
 )
 
@@ -468,5 +481,5 @@ func main() {
 	for i, name := range chaosNames {
 		fmt.Printf("  %s: %d\n", name, chaos[i].Load())
 	}
-	fmt.Printf("  hooks: %d creates, %d exits\n", hookCreates.Load(), hookExits.Load())
+	fmt.Printf("  hooks: %d creates, %d exits, %d thread starts\n", hookCreates.Load(), hookExits.Load(), threadStarts.Load())
 }
