@@ -542,4 +542,11 @@ func TestStressSelection(t *testing.T) {
 		t.Errorf("ci/stress -fork -list a:\n%s\nwant:\n%s", out, want)
 	}
 	p.mustFail([]string{"no tests selected in package b"}, "ci/stress", "-fork", "-list", "b")
+
+	// -run narrows the selection to whole names it matches.
+	out = p.mustRun("ci/stress", "-fork", "-run", "Test.*|FuzzA", "-list", "a")
+	if want := "a: ^(FuzzA|TestA)$\n"; out != want {
+		t.Errorf("ci/stress -fork -run 'Test.*|FuzzA' -list a:\n%s\nwant:\n%s", out, want)
+	}
+	p.mustFail([]string{"-run Fuzz: matches none of the tests selected in package a"}, "ci/stress", "-fork", "-run", "Fuzz", "-list", "a")
 }
