@@ -7,13 +7,18 @@
 // long runs:
 //
 //	cd test && SCHEDX_TORTURE_DURATION=2m go test -timeout 0 -v ./torture
+
+//go:build unix
+
 package torture
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -34,15 +39,39 @@ func duration(t *testing.T) time.Duration {
 	return 5 * time.Second
 }
 
+// hangMargin is how long the program may run past its duration before
+// run takes it for hung: it drains its workers (failing by itself after a
+// minute) and checks its invariants in that time.
+const hangMargin = 2 * time.Minute
+
 // run runs exe for the test's duration with GODEBUG set to godebug and
 // checks that it reports OK.
+//
+// A program still running hangMargin after its duration (or 30s before
+// the test's deadline) is hung: a scheduler that stops running goroutines
+// stops the program's own watchdogs too. run then sends it SIGQUIT, and
+// GOTRACEBACK=crash makes the runtime print every goroutine, runtime
+// ones included, and every thread's stack, which is what tells a lost
+// wake-up from a deadlock.
 func run(t *testing.T, exe, godebug string) {
 	t.Helper()
 	d := duration(t)
-	cmd := exec.Command(exe, "-d", d.String())
-	cmd.Env = append(forkenv.GoEnv(forkenv.GOROOT(t)), "GODEBUG="+godebug)
+	limit := d + hangMargin
+	if dl, ok := t.Deadline(); ok {
+		limit = min(limit, time.Until(dl)-30*time.Second)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, exe, "-d", d.String())
+	cmd.Env = append(forkenv.GoEnv(forkenv.GOROOT(t)), "GODEBUG="+godebug, "GOTRACEBACK=crash")
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGQUIT) }
+	cmd.WaitDelay = 20 * time.Second // then SIGKILL
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		t.Fatalf("GODEBUG=%s torture -d %v: hung: still running after %v; its SIGQUIT dump:\n%s",
+			godebug, d, limit.Round(time.Second), out)
+	}
 	if err != nil || !strings.HasPrefix(string(out), "OK: ") {
 		t.Fatalf("GODEBUG=%s torture -d %v: %v\n%s", godebug, d, err, out)
 	}
@@ -54,9 +83,6 @@ func run(t *testing.T, exe, godebug string) {
 }
 
 func TestTorture(t *testing.T) {
-	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" {
-		t.Skip("the torture program is for Unix systems")
-	}
 	exe := forkenv.Build(t, "./testdata/torture")
 	for _, godebug := range []string{
 		"",
