@@ -19,7 +19,8 @@
 // until the program dies; -blockhook=false makes it return at once.
 //
 // Invariants:
-//   - every worker started finishes, exactly once (counted with atomics);
+//   - every worker started finishes, exactly once (a bit per worker, set
+//     atomically);
 //   - a worker runs at the priority it was started with, and its hook
 //     value is nil or one the create hook returned;
 //   - the hooks' exit calls never outnumber their create calls;
@@ -60,18 +61,21 @@ import (
 
 var (
 	flagDuration = flag.Duration("d", 2*time.Second, "how long to keep starting workers")
-	flagMax      = flag.Int("max", 1<<20, "start at most this many workers")
+	flagMax      = flag.Int("max", 0, "start at most this many workers (0: 32768 per second of -d, at least 1<<20)")
 	flagLive     = flag.Int64("live", 4096, "have at most this many workers at a time")
 	flagBlock    = flag.Bool("blockhook", true, "block in OnThreadStart: a shared mutex held across a 20µs sleep")
 )
 
 // Counters and per-worker state.
 var (
-	started  atomic.Int64
-	finished atomic.Int64
-	done     []atomic.Uint32 // done[id] counts how often worker id finished
-	stop     atomic.Bool     // stop starting workers
-	wg       sync.WaitGroup  // every worker
+	started    atomic.Int64
+	finished   atomic.Int64
+	maxWorkers int64           // -max, or its default for -d
+	done       []atomic.Uint32 // bit id%32 of done[id/32] is set when worker id finishes
+	maxed      atomic.Int64    // when the -max limit stopped the spawners, in ns since start (0: never)
+	start      time.Time
+	stop       atomic.Bool    // stop starting workers
+	wg         sync.WaitGroup // every worker
 
 	failures atomic.Int64
 	failMu   sync.Mutex
@@ -161,8 +165,9 @@ func spawn(seed uint64) {
 		return
 	}
 	id := started.Add(1) - 1
-	if id >= int64(len(done)) {
+	if id >= maxWorkers {
 		started.Add(-1)
+		maxed.CompareAndSwap(0, int64(time.Since(start)))
 		return
 	}
 	wg.Add(1)
@@ -172,8 +177,8 @@ func spawn(seed uint64) {
 
 func worker(id int64, prio int, seed uint64) {
 	defer func() {
-		if n := done[id].Add(1); n != 1 {
-			fail("worker %d finished %d times", id, n)
+		if bit := uint32(1) << (id % 32); done[id/32].Or(bit)&bit != 0 {
+			fail("worker %d finished more than once", id)
 		}
 		finished.Add(1)
 		wg.Done()
@@ -375,7 +380,15 @@ func checkNUMAMetrics(prev []uint64) []uint64 {
 
 func main() {
 	flag.Parse()
-	done = make([]atomic.Uint32, *flagMax)
+	// The default limit is far above the rate of a 2-CPU machine (about
+	// 6,500 workers a second), so that a long run keeps its workers to
+	// the end; the summary says if the limit stopped them early.
+	maxWorkers = int64(*flagMax)
+	if maxWorkers <= 0 {
+		maxWorkers = max(int64(min(*flagDuration, 24*time.Hour).Seconds()*32768), 1<<20)
+	}
+	done = make([]atomic.Uint32, (maxWorkers+31)/32)
+	start = time.Now()
 	debug.SetTraceback("all")
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -464,8 +477,8 @@ func main() {
 		fail("%d workers started, %d finished", n, f)
 	}
 	for id := range n {
-		if c := done[id].Load(); c != 1 {
-			fail("worker %d finished %d times", id, c)
+		if done[id/32].Load()&(1<<(id%32)) == 0 {
+			fail("worker %d never finished", id)
 		}
 	}
 	if c, e := hookCreates.Load(), hookExits.Load(); e > c {
@@ -475,6 +488,9 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("OK: %d workers (cgo %v), %d drained in %v\n", n, haveCgo, left, drainTime.Round(time.Millisecond))
+	if t := maxed.Load(); t != 0 {
+		fmt.Printf("  the -max limit stopped the spawners after %v of %v\n", time.Duration(t).Round(time.Millisecond), *flagDuration)
+	}
 	for i, name := range opNames {
 		fmt.Printf("  %s: %d\n", name, ops[i].Load())
 	}
