@@ -550,3 +550,49 @@ func TestStressSelection(t *testing.T) {
 	}
 	p.mustFail([]string{"-run Fuzz: matches none of the tests selected in package a"}, "ci/stress", "-fork", "-run", "Fuzz", "-list", "a")
 }
+
+// TestTortureLoopArgs checks ci/torture-loop's configurations and its
+// errors for bad arguments, which it must give before building anything.
+func TestTortureLoopArgs(t *testing.T) {
+	p := newProject(t)
+	copyFile(t, filepath.Join(repoRoot(t), "ci/torture-loop"), filepath.Join(p.dir, "ci/torture-loop"))
+
+	// The default configurations are test/torture's, so that a loop
+	// repeats what ./all.bash runs once.
+	out := p.mustRun("ci/torture-loop", "-list")
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) < 2 || lines[0] != "c1 GODEBUG=" {
+		t.Fatalf("ci/torture-loop -list:\n%s\nwant the default configuration (c1 GODEBUG=) first, then others", out)
+	}
+	src, err := os.ReadFile(filepath.Join(repoRoot(t), "test/torture/torture_test.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range lines[1:] {
+		_, godebug, _ := strings.Cut(l, " GODEBUG=")
+		if !strings.Contains(string(src), "\t\t\""+godebug+"\",\n") {
+			t.Errorf("ci/torture-loop -list: %q is not one of test/torture's configurations", godebug)
+		}
+	}
+
+	out = p.mustRun("ci/torture-loop", "-configs", "default schedmode=priority,numanodes=2", "-list")
+	if want := "c1 GODEBUG=\nc2 GODEBUG=schedmode=priority,numanodes=2\n"; out != want {
+		t.Errorf("ci/torture-loop -configs ... -list:\n%s\nwant:\n%s", out, want)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-count", "0"}, "-count 0: want a positive number of runs"},
+		{[]string{"-p", "x"}, "-p x: want a positive number of processes"},
+		{[]string{"-d", "1"}, "duration 1: want a Go duration"},
+		{[]string{"-timeout", "-5s"}, "duration -5s: want a Go duration"},
+		{[]string{"-configs", "priority"}, "-configs: priority is neither \"default\" nor a GODEBUG value"},
+		{[]string{"-configs", " "}, "-configs: no configurations"},
+		{[]string{"-count"}, "-count needs a value"},
+		{[]string{"extra"}, "unknown argument extra"},
+	} {
+		p.mustFail([]string{"ci/torture-loop: " + tc.want}, "ci/torture-loop", append([]string{"-list"}, tc.args...)...)
+	}
+}
