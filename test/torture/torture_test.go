@@ -48,8 +48,9 @@ const hangMargin = 2 * time.Minute
 // checks that it reports OK.
 //
 // A program still running hangMargin after its duration (or 30s before
-// the test's deadline) is hung: a scheduler that stops running goroutines
-// stops the program's own watchdogs too. run then sends it SIGQUIT, and
+// the test's deadline, which must leave it its duration) is hung: a
+// scheduler that stops running goroutines stops the program's own
+// watchdogs too. run then sends it SIGQUIT, and
 // GOTRACEBACK=crash makes the runtime print every goroutine, runtime
 // ones included, and every thread's stack, which is what tells a lost
 // wake-up from a deadlock.
@@ -58,7 +59,14 @@ func run(t *testing.T, exe, godebug string) {
 	d := duration(t)
 	limit := d + hangMargin
 	if dl, ok := t.Deadline(); ok {
-		limit = min(limit, time.Until(dl)-30*time.Second)
+		// Leave 30s to print the dump. A deadline too close to let the
+		// program run its duration would make any run look hung.
+		left := time.Until(dl) - 30*time.Second
+		if left <= d {
+			t.Fatalf("GODEBUG=%s torture -d %v: the test deadline is %v away, too close for a run of %v and its dump; raise go test -timeout",
+				godebug, d, time.Until(dl).Round(time.Second), d)
+		}
+		limit = min(limit, left)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
