@@ -147,3 +147,10 @@ download_toolchain() {
 $json"
 	[ "$(head -n 1 "$toolchain_dir/VERSION")" = "$target" ] || die "$toolchain_mod holds VERSION $(head -n 1 "$toolchain_dir/VERSION")"
 }
+
+# stress_total LOG prints "RUNS FAILURES" from the last "N runs total, M
+# failures" line x/tools' cmd/stress wrote to LOG, or nothing if it wrote
+# none (it did not start, or was killed before its first report).
+stress_total() {
+	grep -E '^[0-9hms.]+: [0-9]+ runs total' "$1" | tail -1 | awk '{print $2, $5}'
+}

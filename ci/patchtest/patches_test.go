@@ -596,3 +596,30 @@ func TestTortureLoopArgs(t *testing.T) {
 		p.mustFail([]string{"ci/torture-loop: " + tc.want}, "ci/torture-loop", append([]string{"-list"}, tc.args...)...)
 	}
 }
+
+// TestStressTotal checks lib.sh's stress_total, which ci/stress and
+// ci/torture-loop use to read the counts in x/tools' cmd/stress output: the
+// last report counts, and a log without one (stress did not start or was
+// killed first) gives nothing, which both tools take as a failure.
+func TestStressTotal(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ log, want string }{
+		{"5s: 34 runs so far, 0 failures, 2 active\n10s: 68 runs so far, 1 failures (1.47%), 2 active\n" +
+			"12s: 70 runs total, 1 failures (1.43%)\n", "70 1\n"},
+		{"5s: 10 runs total, 0 failures\n", "10 0\n"},
+		{"5s: 34 runs so far, 0 failures, 2 active\n", ""},
+		{"", ""},
+	} {
+		log := filepath.Join(dir, "stress.log")
+		write(t, log, tc.log, 0o666)
+		cmd := exec.Command("bash", "-c", `source "$1" && stress_total "$2"`, "bash",
+			filepath.Join(repoRoot(t), "ci/lib.sh"), log)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("stress_total: %v\n%s", err, out)
+		}
+		if string(out) != tc.want {
+			t.Errorf("stress_total on %q = %q, want %q", tc.log, out, tc.want)
+		}
+	}
+}
