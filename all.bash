@@ -9,6 +9,7 @@
 #   - the torture program, every feature at once with invariants checked,
 #     1s per configuration (test/torture; ci/stress is the long version);
 #   - programs that use the scheduler hooks as a user would (test/hooks);
+#   - the user tools in misc/ build and pass go vet with the fork;
 #   - a smoke pass of the benchmark pipeline (bench/smoke.bash);
 #   - upstream's tests of what the patches touch: go test -short of runtime,
 #     runtime/debug, runtime/metrics, runtime/trace, sync, time and
@@ -65,6 +66,9 @@ step "tooling tests (ci/)" bash -c 'cd ci && "$@" go test -count=1 ./...' _ "${b
 step "toolchain tests (test/toolchain)" bash -c 'cd test && "$@" go test -count=1 ./toolchain' _ "${base_env[@]}"
 step "torture program (test/torture)" bash -c 'cd test && "$@" go test -short -count=1 -v ./torture' _ "${base_env[@]}"
 step "hooks programs (test/hooks)" bash -c 'cd test && "$@" go test -short -count=1 -v ./hooks' _ "${base_env[@]}"
+# misc/ uses the fork's API (runtime.SetGoroutinePriority, ...), so the fork's go.
+step "user tools build and vet (misc/)" \
+	bash -c 'cd misc && "$@" go vet ./...' _ "${fork_env[@]}"
 step "benchmark pipeline smoke (bench/smoke.bash)" \
 	env GOROOT_BASE="$base" SCHEDX_GOROOT="$SCHEDX_GO" bench/smoke.bash
 step "upstream: go test -short (runtime, sync, time, ssa)" \

@@ -70,7 +70,19 @@ func parse(r io.Reader) (result, error) {
 
 // count returns how many keys have each action.
 func (r result) count() (pass, fail, skip int) {
-	for _, a := range r {
+	return r.countIf(func(string) bool { return true })
+}
+
+// countTests is count for tests only, leaving out the packages' own results.
+func (r result) countTests() (pass, fail, skip int) {
+	return r.countIf(func(k string) bool { return strings.Contains(k, " ") })
+}
+
+func (r result) countIf(keep func(key string) bool) (pass, fail, skip int) {
+	for k, a := range r {
+		if !keep(k) {
+			continue
+		}
 		switch a {
 		case "pass":
 			pass++
@@ -89,6 +101,38 @@ func (r result) failed() []string {
 		if a == "fail" {
 			out = append(out, k)
 		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// differ returns the keys both runs have whose results differ, other
+// than failures (which the fail lists report): a pass on one run and a
+// skip on the other.
+func differ(fork, base result) []string {
+	var out []string
+	for k, a := range fork {
+		if b, ok := base[k]; ok && a != b && a != "fail" && b != "fail" {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// onlyIn returns, for each package, how many results (the package's own
+// and its tests') r has that other has not, as "package N" lines.
+func onlyIn(r, other result) []string {
+	n := make(map[string]int)
+	for k := range r {
+		if _, ok := other[k]; !ok {
+			pkg, _, _ := strings.Cut(k, " ")
+			n[pkg]++
+		}
+	}
+	var out []string
+	for pkg, c := range n {
+		out = append(out, fmt.Sprintf("%s %d", pkg, c))
 	}
 	slices.Sort(out)
 	return out
@@ -145,6 +189,13 @@ func main() {
 		fmt.Fprintf(w, "fork: %d pass, %d fail, %d skip (packages and tests)\n", fp, ff, fs)
 		fmt.Fprintf(w, "base: %d pass, %d fail, %d skip (packages and tests)\n", bp, bf, bs)
 	}
+	tp, tf, ts := fork.countTests()
+	fmt.Fprintf(w, "fork tests alone: %d pass, %d fail, %d skip\n", tp, tf, ts)
+	tp, tf, ts = base.countTests()
+	fmt.Fprintf(w, "base tests alone: %d pass, %d fail, %d skip\n", tp, tf, ts)
+	if *md {
+		fmt.Fprintln(w)
+	}
 	list := func(title string, keys []string) {
 		if *md {
 			fmt.Fprintf(w, "### %s (%d)\n\n", title, len(keys))
@@ -163,6 +214,9 @@ func main() {
 	list("Fail on both (the sandbox, not the fork)", both)
 	list("Fail on the base only", baseOnly)
 	list("Packages run on the base but not on the fork", missing)
+	list("Passed on one and skipped on the other", differ(fork, base))
+	list("Results on the fork only, by package", onlyIn(fork, base))
+	list("Results on the base only, by package", onlyIn(base, fork))
 	w.Flush()
 	if len(forkOnly) > 0 {
 		os.Exit(1)

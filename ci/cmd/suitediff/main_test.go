@@ -28,3 +28,34 @@ not json
 		t.Errorf("failed = %q, want %q", got, want)
 	}
 }
+
+func TestCompare(t *testing.T) {
+	fork := result{
+		"runtime":                "pass",
+		"runtime TestA":          "pass",
+		"runtime TestFork":       "pass",
+		"runtime TestFork/sub":   "pass",
+		"errors TestAs/0x1":      "pass",
+		"sync TestSkippedByBase": "pass",
+		"sync TestFailed":        "fail",
+	}
+	base := result{
+		"runtime":                "pass",
+		"runtime TestA":          "pass",
+		"errors TestAs/0x2":      "pass",
+		"sync TestSkippedByBase": "skip",
+		"sync TestFailed":        "skip",
+	}
+	if p, f, s := fork.countTests(); p != 5 || f != 1 || s != 0 {
+		t.Errorf("countTests = %d pass, %d fail, %d skip; want 5, 1, 0", p, f, s)
+	}
+	if got, want := differ(fork, base), []string{"sync TestSkippedByBase"}; !slices.Equal(got, want) {
+		t.Errorf("differ = %q, want %q", got, want)
+	}
+	if got, want := onlyIn(fork, base), []string{"errors 1", "runtime 2"}; !slices.Equal(got, want) {
+		t.Errorf("onlyIn(fork, base) = %q, want %q", got, want)
+	}
+	if got, want := onlyIn(base, fork), []string{"errors 1"}; !slices.Equal(got, want) {
+		t.Errorf("onlyIn(base, fork) = %q, want %q", got, want)
+	}
+}
