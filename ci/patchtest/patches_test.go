@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -101,7 +102,7 @@ func newProject(t *testing.T) *project {
 	tmp := t.TempDir()
 	p := &project{t: t, dir: filepath.Join(tmp, "proj"), base: filepath.Join(tmp, "base")}
 	fakeBase(t, p.base)
-	for _, f := range []string{"make.bash", "ci/lib.sh", "ci/patches"} {
+	for _, f := range []string{"make.bash", "ci/lib.sh", "ci/patches", "ci/series-stats"} {
 		copyFile(t, filepath.Join(root, f), filepath.Join(p.dir, f))
 	}
 	write(t, filepath.Join(p.dir, "VERSION"), forkVersion+"\n", 0o644)
@@ -622,4 +623,33 @@ func TestStressTotal(t *testing.T) {
 			t.Errorf("stress_total on %q = %q, want %q", tc.log, out, tc.want)
 		}
 	}
+}
+
+// TestSeriesStats checks ci/series-stats' counts on a two-patch series: an
+// edit of an upstream file and a new runtime file, with a test file whose
+// throws do not count.
+func TestSeriesStats(t *testing.T) {
+	p := newProject(t)
+	p.mustRun("ci/patches", "apply")
+	p.edit("src/a/a.go", "package a\n\nfunc A() int {\n\treturn 42\n}\n")
+	p.commit("a: return the answer")
+	p.edit("src/runtime/x.go", "package runtime\n\nfunc x(mode uint32) {\n\tif mode&schedModeTest != 0 && mode&(schedModeNUMA|schedModeTest) != 0 {\n\t\tthrow(\"x\")\n\t}\n}\n")
+	p.edit("src/runtime/x_test.go", "package runtime\n\nfunc y() { throw(\"y\") }\n")
+	p.commit("runtime: add x")
+	p.mustRun("ci/patches", "extract")
+	out := p.mustRun("ci/series-stats")
+	for _, want := range []string{
+		"series: 2 patches\n",
+		"lines touched in upstream files: 2\n",
+		"hunks in src/runtime/proc.go: 0\n",
+		"runtime non-test code added: 7 lines, 2 mode-bit tests, 1 throws\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("ci/series-stats output lacks %q:\n%s", want, out)
+		}
+	}
+	if !regexp.MustCompile(`(?m)^0001-a-return-the-answer +1 +1 +1 +0$`).MatchString(out) {
+		t.Errorf("ci/series-stats: no row for patch 0001 with 1 file, +1 -1 upstream lines:\n%s", out)
+	}
+	p.mustFail([]string{"no patches in"}, "ci/series-stats", t.TempDir())
 }
