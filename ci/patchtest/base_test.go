@@ -129,7 +129,7 @@ func writeModule(t *testing.T, dir, v string, files map[string]string) {
 func assembledProject(t *testing.T) (p *project, proxy string) {
 	t.Helper()
 	p = newProject(t)
-	for _, f := range []string{"ci/rebase.bash", "ci/base-provenance.bash"} {
+	for _, f := range []string{"ci/rebase.bash", "ci/move.bash", "ci/base-provenance.bash"} {
 		copyFile(t, filepath.Join(repoRoot(t), f), filepath.Join(p.dir, f))
 	}
 	goWrapper(t, filepath.Join(p.base, "bin/go"))
@@ -282,6 +282,58 @@ func TestAssembledBaseErrors(t *testing.T) {
 		write(t, filepath.Join(p.dir, "base/go1.99.4/src/b/b.go"), "package b // changed\n", 0o644)
 		p.mustFail([]string{"not pristine go1.99.4", "modified file: src/b/b.go", "remove it and run ./make.bash"}, "./make.bash")
 	})
+}
+
+// TestMove moves a project from the recorded go1.99.4 base to go1.99.5 with
+// ci/patches move, whose release changes the file the series edits.
+func TestMove(t *testing.T) {
+	p, proxy := assembledProject(t)
+	p.mustRun("./make.bash")
+	p.mustRun("ci/patches", "extract")
+
+	// Arguments and preconditions, checked before anything is done.
+	p.mustFail([]string{"go1.99.3 is not later than the base go1.99.4"}, "ci/patches", "move", "go1.99.3")
+	p.mustFail([]string{"go1.100.1 is not a point release of go1.99 (the base is go1.99.4)", "docs/maintaining.md"}, "ci/patches", "move", "go1.100.1")
+	p.mustFail([]string{"usage: ci/patches move [-notest] goX.Y.Z"}, "ci/patches", "move")
+	p.edit("src/a/a.go", "package a // work\n")
+	p.mustFail([]string{"go/ must match patches/ with no work of its own"}, "ci/patches", "move", "-notest", "go1.99.5")
+	p.git("checkout", "--", "src/a/a.go")
+	// Recording a base needs the checksum database, which the go command
+	// does not consult with a file:// GOPROXY.
+	p.mustFail([]string{"is a single file:// URL", "checksum database"}, "ci/patches", "move", "-notest", "go1.99.5")
+	p.env = append(p.env, "SCHEDX_TEST_NO_SUMDB=1")
+	// A release the proxy does not have.
+	p.mustFail([]string{"cannot download golang.org/toolchain@" + moduleVersion("go1.99.5")}, "ci/patches", "move", "-notest", "go1.99.5")
+	if b, _ := os.ReadFile(filepath.Join(p.dir, "VERSION")); string(b) != "go1.99.4-schedx.1\n" {
+		t.Errorf("a failed move changed VERSION to %q", b)
+	}
+
+	writeModule(t, proxy, "go1.99.5", moduleFiles("go1.99.5", "// go1.99.5\n//\n"))
+	out := p.mustRun("ci/patches", "move", "-notest", "go1.99.5")
+	if !strings.Contains(out, "moved the base to go1.99.5 (go1.99.5-schedx.1)") {
+		t.Errorf("ci/patches move output:\n%s", out)
+	}
+	if b, _ := os.ReadFile(filepath.Join(p.dir, "VERSION")); string(b) != "go1.99.5-schedx.1\n" {
+		t.Errorf("VERSION after the move = %q", b)
+	}
+	if got := p.mustRun("go/bin/go", "version"); !strings.Contains(got, "go1.99.5-schedx.1") {
+		t.Errorf("built go version = %q", got)
+	}
+	if out := p.mustRun("ci/patches", "check"); strings.Contains(out, "another base") {
+		t.Errorf("ci/patches check after the move:\n%s", out)
+	}
+	p.mustRun("ci/base-provenance.bash")
+	prov, _ := os.ReadFile(filepath.Join(p.dir, "ci/base-provenance.txt"))
+	if !strings.Contains(string(prov), "\nbase go1.99.5\n") || !strings.Contains(string(prov), "\ndonor go1.99.3 api misc test\n") {
+		t.Errorf("ci/base-provenance.txt after the move:\n%s", prov)
+	}
+	if patch := p.readPatches()["0004-e-return-five.patch"]; !strings.Contains(patch, "@@ -8,5 +8,5 @@") {
+		t.Errorf("patches/ not extracted on go1.99.5:\n%s", patch)
+	}
+	report, err := os.ReadFile(filepath.Join(p.dir, "docs/rebase/go1.99.5.md"))
+	if err != nil || !strings.Contains(string(report), "## Moved") || !strings.Contains(string(report), "| `0004-e-return-five` | clean |") {
+		t.Errorf("docs/rebase/go1.99.5.md: %v\n%s", err, report)
+	}
 }
 
 // TestBaseProvenance checks the project's own ci/base-provenance.txt against
