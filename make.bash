@@ -3,12 +3,20 @@
 #
 #   ./make.bash [flags for go/src/make.bash, e.g. -distpack]
 #
-# 1. Finds the base GOROOT ($GOROOT_BASE, else the GOROOT of the go on PATH)
-#    and checks that it is a pristine copy of the release VERSION is based on.
+# 1. Finds the base GOROOT and checks it against ci/base-manifest.txt: the
+#    release VERSION is based on, as ci/base-provenance.txt describes it.
+#    Unless $GOROOT_BASE names one, the base is base/goX.Y.Z (git-ignored),
+#    which the first run assembles from the golang.org/toolchain module of
+#    the release (downloaded from the module proxy, its h1: hash checked
+#    against the recorded one) and, for api/, doc/, misc/ and test/, which
+#    the module lacks, the stock release the provenance names as the donor
+#    (the GOROOT of the go on PATH, or $GOROOT_DONOR; checked file by file).
+#    A download or a check that fails stops here, before go/ is touched.
 # 2. Materializes go/ (base commit + one commit per file in patches/) when it
 #    is missing or stale; go/ holding work of its own is never overwritten.
-# 3. Builds go/ with go/src/make.bash, GOROOT_BOOTSTRAP set to the base,
-#    unless go/ was already built at its current commit and VERSION.
+# 3. Builds go/ with go/src/make.bash, GOROOT_BOOTSTRAP set to the base (the
+#    module's stock toolchain), unless go/ was already built at its current
+#    commit and VERSION.
 # 4. Prints the lines that switch a shell to the fork.
 set -euo pipefail
 SCHEDX_PROG=make.bash

@@ -11,9 +11,11 @@
 #    as one commit (schedx/base, as in go/), the series on it (patches/,
 #    applied with git am), and the new base as a commit on schedx/base: the
 #    module's src/, lib/ and top-level files. The module has no api/, doc/,
-#    misc/ or test/, so those directories stay the pinned base's: patch hunks
-#    in them are applied to the old files, and nothing in them (the API
-#    check, the release notes, the test/ directory's tests) is checked.
+#    misc/ or test/, so those directories stay the pinned base's (which are
+#    themselves the donor release's, see ci/base-provenance.txt): patch
+#    hunks in them are applied to the old files, and nothing in them (the
+#    API check, the release notes, the test/ directory's tests) is checked
+#    against the new release. This is the tree ci/patches move records.
 # 3. Cherry-picks each patch onto the new base with three-way merges and
 #    records, per patch: clean (git apply takes it as it is), merged (it
 #    needed the three-way merge) or conflicting (with the files). A
@@ -44,6 +46,11 @@ git -C "$SCHEDX_GO" rev-parse -q --verify schedx/base >/dev/null || die "go/ has
 
 base=$(find_base)
 verify_base "$base"
+# The release api/, doc/, misc/ and test/ come from.
+others=$(base_version)
+if [ -f "$SCHEDX_PROVENANCE" ]; then
+	others=$(prov_header "$SCHEDX_PROVENANCE" donor | cut -d' ' -f1)
+fi
 
 work=$SCHEDX_ROOT/rebase-work
 mkdir -p "$work"
@@ -86,7 +93,7 @@ find "$repo" -path "$repo/.git" -prune -o -type f -print | while read -r f; do
 	esac
 done
 g add --all --force .
-g commit --quiet --no-verify -m "$target (src/, lib/ from $mod; api/, doc/, misc/, test/ from $(base_version))"
+g commit --quiet --no-verify -m "$target (src/, lib/ from $mod; api/, doc/, misc/, test/ from $others)"
 g tag schedx/newbase
 
 # 3. Cherry-pick each patch.
@@ -158,7 +165,7 @@ report=docs/rebase/$target.md
 	echo
 	echo "- Series: the ${#patches[@]} patches of patches/ (sha256 of their concatenation: \`$(cat "${patches[@]}" | sha256sum | cut -c1-16)\`), pinned base $(base_version)."
 	echo "- New base: \`$mod\`, \`$modsum\`, verified against sum.golang.org by \`go mod download\`."
-	echo "  It holds src/ and lib/ only: api/, doc/, misc/ and test/ stay $(base_version)'s, so patch hunks there"
+	echo "  It holds src/ and lib/ only: api/, doc/, misc/ and test/ stay $others's, so patch hunks there"
 	echo "  are applied to the old files, and the API check, the release-note check and the test/ directory's"
 	echo "  tests (test/codegen, test/probes.go) are not run against $target."
 	echo

@@ -194,9 +194,10 @@ func TestGoEnvW(t *testing.T) {
 
 // TestToolchainLine checks the go command's rule for a go.mod toolchain
 // line (cmd/go/internal/toolchain/select.go): it only moves to a newer
-// version. The fork's version compares equal to its base (go1.26.8), so
-// `toolchain go1.26.8-schedx.1` switches an older go (olderGo) to the fork,
-// but a stock go1.26.8 (or newer) keeps running itself.
+// version. The fork's version compares equal to its base (go1.26.11 for
+// go1.26.11-schedx.1), so `toolchain go1.26.11-schedx.1` switches an older
+// go (olderGo) to the fork, but a stock go1.26.11 (the base, or newer) keeps
+// running itself.
 func TestToolchainLine(t *testing.T) {
 	v := forkenv.Version(t)
 	proxy := proxyURL(t)

@@ -88,7 +88,8 @@ func TestHelloWorld(t *testing.T) {
 	v := forkenv.Version(t)
 	// A module written for upstream Go 1.26: the fork must accept its go
 	// line without trying to switch toolchains (GOTOOLCHAIN=auto, no proxy).
-	for _, goLine := range []string{"go 1.26", "go 1.26.0", "go 1.26.8\n\ntoolchain go1.26.8"} {
+	base := forkenv.BaseVersion(t)
+	for _, goLine := range []string{"go 1.26", "go 1.26.0", "go " + strings.TrimPrefix(base, "go") + "\n\ntoolchain " + base} {
 		dir := writeModule(t, map[string]string{
 			"go.mod":  "module example.com/hello\n\n" + goLine + "\n",
 			"main.go": hello,

@@ -19,7 +19,7 @@ import (
 
 const (
 	goplsVersion = "v0.23.0" // golang.org/x/tools/gopls
-	vulnVersion  = "v1.4.0"  // golang.org/x/vuln
+	vulnVersion  = "v1.10.0" // golang.org/x/vuln
 )
 
 // installTool builds pkg@version with the fork's go into a directory of
@@ -104,22 +104,28 @@ func TestGopls(t *testing.T) {
 }
 
 // TestGovulncheckStdlib runs govulncheck against a local vulnerability
-// database holding one made-up standard library vulnerability in
-// net/http.ListenAndServe, fixed in go1.26.9, on a program that calls it.
+// database (the public one, vuln.go.dev, is not reachable from CI) holding
+// two made-up standard library vulnerabilities in net/http.ListenAndServe,
+// on a program that calls it: GO-2099-0001, fixed in the point release after
+// the base (go1.26.12 for go1.26.11), which the base has, and GO-2099-0002,
+// fixed in the base release itself (as the fixes of go1.26.9-go1.26.11 are),
+// which it does not.
 //
-// It records a gap: govulncheck (x/vuln v1.4.0, internal/semver.GoTagToSemver)
-// only understands go1.X.Y, go1.XbetaN and go1.XrcN, so for the fork's
-// go1.26.8-schedx.N it gets no standard library version and reports no
-// standard library vulnerability at all. Setting GOVERSION=go1.26.8 in the
-// environment (govulncheck reads it before it asks `go env GOVERSION`) makes
-// source scans correct; binary scans (-mode binary) read the version from
-// the binary and have no such override, so they miss standard library
-// vulnerabilities in binaries the fork built. The README says so. When x/vuln
-// learns the custom-toolchain suffix (go/version accepts it), the middle
-// case fails and the README's workaround can go.
+// It records a gap: govulncheck (x/vuln's internal/semver.GoTagToSemver, the
+// same in v1.4.0 and v1.10.0) only understands go1.X.Y, go1.XbetaN, go1.XrcN
+// and go1.X.Y-preN, so for the fork's goX.Y.Z-schedx.N it gets no standard
+// library version and reports no standard library vulnerability at all.
+// Setting GOVERSION to the base release in the environment (govulncheck
+// reads it before it asks `go env GOVERSION`) makes source scans report what
+// they report for stock Go of the base release; binary scans (-mode binary)
+// read the version from the binary and have no such override, so they miss
+// standard library vulnerabilities in binaries the fork built. The README
+// says so. When x/vuln learns the custom-toolchain suffix (go/version
+// accepts it), the fork's cases fail and the README's workaround can go.
 func TestGovulncheckStdlib(t *testing.T) {
 	govulncheck := installTool(t, "golang.org/x/vuln/cmd/govulncheck", vulnVersion)
-	db := writeVulnDB(t)
+	base, next := forkenv.BaseVersion(t), forkenv.NextVersion(t)
+	db := writeVulnDB(t, map[string]string{"GO-2099-0001": next, "GO-2099-0002": base})
 	dir := writeModule(t, map[string]string{
 		"go.mod": "module example.com/srv\n\ngo 1.26\n",
 		"main.go": `package main
@@ -129,73 +135,89 @@ import "net/http"
 func main() { http.ListenAndServe(":0", nil) }
 `,
 	})
-	const id = "GO-2099-0001"
 
-	// found reports whether govulncheck found the vulnerability; exit
-	// status 3 means it found one.
-	found := func(cmd *exec.Cmd) bool {
+	// found returns the IDs of the made-up vulnerabilities govulncheck
+	// reported, in order; exit status 3 means it found some.
+	found := func(cmd *exec.Cmd) string {
 		t.Helper()
 		out, err := cmd.CombinedOutput()
 		var ee *exec.ExitError
 		switch {
 		case err == nil:
-			return false
-		case errors.As(err, &ee) && ee.ExitCode() == 3 && strings.Contains(string(out), id):
-			return true
+			return ""
+		case errors.As(err, &ee) && ee.ExitCode() == 3:
+			var ids []string
+			for _, id := range []string{"GO-2099-0001", "GO-2099-0002"} {
+				if strings.Contains(string(out), "Vulnerability #1: "+id) || strings.Contains(string(out), "Vulnerability #2: "+id) {
+					ids = append(ids, id)
+				}
+			}
+			return strings.Join(ids, " ")
 		}
 		t.Fatalf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, out)
-		return false
+		return ""
 	}
 	scan := []string{"-db", "file://" + db, "./..."}
+	const want = "GO-2099-0001" // fixed after the base, so the base has it
 
-	// The control: stock go1.26.8 on PATH.
+	// The control: stock Go of the base release on PATH.
 	stock := toolCmd(t, dir, govulncheck, scan...)
-	base := forkenv.BaseGOROOT(t)
-	stock.Env = append(stock.Env, "GOROOT="+base, "PATH="+filepath.Join(base, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
-	if !found(stock) {
-		t.Fatalf("govulncheck with stock go1.26.8 did not report %s: the test database is wrong", id)
+	goroot := forkenv.BaseGOROOT(t)
+	stock.Env = append(stock.Env, "GOROOT="+goroot, "PATH="+filepath.Join(goroot, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
+	if got := found(stock); got != want {
+		t.Fatalf("govulncheck with stock %s reported %q, want %q: the test database is wrong", base, got, want)
 	}
-	if found(toolCmd(t, dir, govulncheck, scan...)) {
-		t.Errorf("govulncheck with %s reported %s: x/vuln now parses the fork's version; drop the GOVERSION workaround from the README and this case",
-			forkenv.Version(t), id)
+	if got := found(toolCmd(t, dir, govulncheck, scan...)); got != "" {
+		t.Errorf("govulncheck with %s reported %q: x/vuln now parses the fork's version; drop the GOVERSION workaround from the README and this case",
+			forkenv.Version(t), got)
 	}
 	fixed := toolCmd(t, dir, govulncheck, scan...)
-	fixed.Env = append(fixed.Env, "GOVERSION=go1.26.8")
-	if !found(fixed) {
-		t.Errorf("govulncheck with %s and GOVERSION=go1.26.8 did not report %s: the README's workaround does not work", forkenv.Version(t), id)
+	fixed.Env = append(fixed.Env, "GOVERSION="+base)
+	if got := found(fixed); got != want {
+		t.Errorf("govulncheck with %s and GOVERSION=%s reported %q, want %q: the README's workaround does not work", forkenv.Version(t), base, got, want)
 	}
 
 	// Binary scans: the same program built by stock and by the fork.
-	stockBuild := exec.Command(filepath.Join(base, "bin", "go"), "build", "-o", "srv.stock", ".")
-	stockBuild.Dir, stockBuild.Env = dir, append(forkenv.Environ(), "GOROOT="+base, "GOTOOLCHAIN=local", "GOPROXY=off")
+	stockBuild := exec.Command(filepath.Join(goroot, "bin", "go"), "build", "-o", "srv.stock", ".")
+	stockBuild.Dir, stockBuild.Env = dir, append(forkenv.Environ(), "GOROOT="+goroot, "GOTOOLCHAIN=local", "GOPROXY=off")
 	run(t, stockBuild)
 	run(t, goCmd(t, dir, "build", "-o", "srv.fork", "."))
 	binScan := func(bin string) *exec.Cmd {
 		return toolCmd(t, dir, govulncheck, "-db", "file://"+db, "-mode", "binary", bin)
 	}
-	if !found(binScan("srv.stock")) {
-		t.Errorf("govulncheck -mode binary did not report %s in a go1.26.8 binary", id)
+	if got := found(binScan("srv.stock")); got != want {
+		t.Errorf("govulncheck -mode binary reported %q in a %s binary, want %q", got, base, want)
 	}
-	if found(binScan("srv.fork")) {
-		t.Errorf("govulncheck -mode binary reported %s in a %s binary: x/vuln now parses the fork's version; update the README",
-			id, forkenv.Version(t))
+	if got := found(binScan("srv.fork")); got != "" {
+		t.Errorf("govulncheck -mode binary reported %q in a %s binary: x/vuln now parses the fork's version; update the README",
+			got, forkenv.Version(t))
 	}
 }
 
 // writeVulnDB writes a vulnerability database in the v1 layout
-// (https://go.dev/security/vuln/database) with one standard library entry.
-func writeVulnDB(t *testing.T) string {
+// (https://go.dev/security/vuln/database) with one standard library entry
+// per ID in fixed, each in net/http.ListenAndServe and fixed in the given
+// release (goX.Y.Z).
+func writeVulnDB(t *testing.T, fixed map[string]string) string {
 	const modified = "2026-11-01T00:00:00Z"
-	entry := `{"schema_version":"1.3.1","id":"GO-2099-0001","modified":"` + modified + `","published":"` + modified + `",` +
-		`"details":"A made-up vulnerability for the schedx toolchain tests.",` +
-		`"database_specific":{"url":"https://pkg.go.dev/vuln/GO-2099-0001"},` +
-		`"affected":[{"package":{"name":"stdlib","ecosystem":"Go"},` +
-		`"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.26.9"}]}],` +
-		`"ecosystem_specific":{"imports":[{"path":"net/http","symbols":["ListenAndServe"]}]}}]}`
-	return writeModule(t, map[string]string{
-		"index/db.json":        `{"modified":"` + modified + `"}`,
-		"index/modules.json":   `[{"path":"stdlib","vulns":[{"id":"GO-2099-0001","modified":"` + modified + `","fixed":"1.26.9"}]}]`,
-		"index/vulns.json":     `[{"id":"GO-2099-0001","modified":"` + modified + `"}]`,
-		"ID/GO-2099-0001.json": entry,
-	})
+	files := map[string]string{"index/db.json": `{"modified":"` + modified + `"}`}
+	var mods, vulns []string
+	for _, id := range []string{"GO-2099-0001", "GO-2099-0002"} {
+		v, ok := fixed[id]
+		if !ok {
+			continue
+		}
+		v = strings.TrimPrefix(v, "go")
+		files["ID/"+id+".json"] = `{"schema_version":"1.3.1","id":"` + id + `","modified":"` + modified + `","published":"` + modified + `",` +
+			`"details":"A made-up vulnerability for the schedx toolchain tests.",` +
+			`"database_specific":{"url":"https://pkg.go.dev/vuln/` + id + `"},` +
+			`"affected":[{"package":{"name":"stdlib","ecosystem":"Go"},` +
+			`"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"` + v + `"}]}],` +
+			`"ecosystem_specific":{"imports":[{"path":"net/http","symbols":["ListenAndServe"]}]}}]}`
+		mods = append(mods, `{"id":"`+id+`","modified":"`+modified+`","fixed":"`+v+`"}`)
+		vulns = append(vulns, `{"id":"`+id+`","modified":"`+modified+`"}`)
+	}
+	files["index/modules.json"] = `[{"path":"stdlib","vulns":[` + strings.Join(mods, ",") + `]}]`
+	files["index/vulns.json"] = `[` + strings.Join(vulns, ",") + `]`
+	return writeModule(t, files)
 }

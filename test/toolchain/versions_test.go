@@ -1,6 +1,8 @@
 package toolchain
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -26,7 +28,7 @@ import (
 func main() {
 	v := runtime.Version()
 	fmt.Println(version.IsValid(v), version.Lang(v),
-		version.Compare(v, "go1.26.8"), version.Compare(v, "go1.26.9"), version.Compare(v, "go1.26"))
+		version.Compare(v, "BASE"), version.Compare(v, "NEXT"), version.Compare(v, "go1.26"))
 	fmt.Println(tags)
 }
 `,
@@ -36,16 +38,27 @@ func main() {
 		"nogo127.go": "//go:build !go1.27\n\npackage main\n\nconst go127 = \"!go1.27\"\n",
 		"tags.go":    "package main\n\nconst tags = go126 + \" \" + go127\n",
 	})
+	// The base release and the one after it, which the fork compares equal
+	// to and older than.
+	mainGo := filepath.Join(dir, "main.go")
+	b, err := os.ReadFile(mainGo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = []byte(strings.NewReplacer("BASE", forkenv.BaseVersion(t), "NEXT", forkenv.NextVersion(t)).Replace(string(b)))
+	if err := os.WriteFile(mainGo, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	out := run(t, goCmd(t, dir, "run", "."))
 	want := "true go1.26 0 -1 1\ngo1.26 !go1.27\n"
 	if out != want {
-		t.Errorf("go/version and build tags under %s:\n got %q\nwant %q (IsValid, Lang, Compare with go1.26.8, go1.26.9, go1.26; tags)",
-			forkenv.Version(t), out, want)
+		t.Errorf("go/version and build tags under %s:\n got %q\nwant %q (IsValid, Lang, Compare with %s, %s, go1.26; tags)",
+			forkenv.Version(t), out, want, forkenv.BaseVersion(t), forkenv.NextVersion(t))
 	}
 }
 
 func TestGoModGoLine(t *testing.T) {
-	for _, goLine := range []string{"1.26.9", "1.27"} {
+	for _, goLine := range []string{strings.TrimPrefix(forkenv.NextVersion(t), "go"), "1.27"} {
 		dir := writeModule(t, map[string]string{
 			"go.mod":  "module example.com/v\n\ngo " + goLine + "\n",
 			"main.go": "package main\n\nfunc main() {}\n",
@@ -53,7 +66,7 @@ func TestGoModGoLine(t *testing.T) {
 		cmd := goCmd(t, dir, "build", ".")
 		cmd.Env = append(cmd.Env, "GOTOOLCHAIN=local")
 		out, err := cmd.CombinedOutput()
-		want := "go.mod requires go >= " + goLine + " (running go 1.26.8; GOTOOLCHAIN=local)"
+		want := "go.mod requires go >= " + goLine + " (running go " + strings.TrimPrefix(forkenv.BaseVersion(t), "go") + "; GOTOOLCHAIN=local)"
 		if err == nil || !strings.Contains(string(out), want) {
 			t.Errorf("go %s module, GOTOOLCHAIN=local: err=%v, output:\n%s\nwant an error saying %q", goLine, err, out, want)
 		}

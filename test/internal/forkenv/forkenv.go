@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -24,6 +25,25 @@ func Version(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0])
+}
+
+// BaseVersion is the upstream release the fork is based on: Version
+// without its -schedx.N suffix (go1.26.11 for go1.26.11-schedx.1).
+func BaseVersion(t testing.TB) string {
+	v, _, _ := strings.Cut(Version(t), "-")
+	return v
+}
+
+// NextVersion is the point release after the base (go1.26.12 for
+// go1.26.11), for tests that need a version just newer than the fork.
+func NextVersion(t testing.TB) string {
+	b := BaseVersion(t)
+	i := strings.LastIndex(b, ".")
+	n, err := strconv.Atoi(b[i+1:])
+	if err != nil || strings.Count(b, ".") != 2 {
+		t.Fatalf("base version %q is not goX.Y.Z", b)
+	}
+	return b[:i+1] + strconv.Itoa(n+1)
 }
 
 // GOROOT is the fork's GOROOT: $SCHEDX_GOROOT, else go/ in the project.
