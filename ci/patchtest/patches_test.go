@@ -635,7 +635,7 @@ func TestSeriesStats(t *testing.T) {
 	p.commit("a: return the answer")
 	p.edit("src/runtime/x.go", "package runtime\n\nfunc x(mode uint32) {\n\tif mode&schedModeTest != 0 && mode&(schedModeNUMA|schedModeTest) != 0 {\n\t\tthrow(\"x\")\n\t}\n}\n")
 	p.edit("src/runtime/x_test.go", "package runtime\n\nfunc y() { throw(\"y\") }\n")
-	p.commit("runtime: add x")
+	p.commit("runtime: add x\n\nOne.\nTwo.\n\nThree.\n")
 	p.mustRun("ci/patches", "extract")
 	out := p.mustRun("ci/series-stats")
 	for _, want := range []string{
@@ -643,6 +643,8 @@ func TestSeriesStats(t *testing.T) {
 		"lines touched in upstream files: 2\n",
 		"hunks in src/runtime/proc.go: 0\n",
 		"runtime non-test code added: 7 lines, 2 mode-bit tests, 1 throws\n",
+		"mode-bit tests by file: x.go 2\n",
+		"longest commit message: 6 lines\n", // subject, blank, One, Two, blank, Three
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("ci/series-stats output lacks %q:\n%s", want, out)
