@@ -60,15 +60,20 @@ func writeModule(t *testing.T, files map[string]string) string {
 	return dir
 }
 
+// TestGoVersionNamesFork checks the toolchain's two versions (see
+// internal/buildcfg/schedx.go in the fork): "go version" prints its name,
+// go1.26.11-schedx.1, and "go env GOVERSION" (runtime.Version of the go
+// command) the upstream release it implements, go1.26.11, as stock
+// go1.26.11 does.
 func TestGoVersionNamesFork(t *testing.T) {
-	v := forkenv.Version(t)
+	v, base := forkenv.Version(t), forkenv.BaseVersion(t)
 	out := run(t, goCmd(t, t.TempDir(), "version"))
 	want := "go version " + v + " " + runtime.GOOS + "/" + runtime.GOARCH
 	if strings.TrimSpace(out) != want {
 		t.Errorf("go version = %q, want %q", strings.TrimSpace(out), want)
 	}
-	if got := strings.TrimSpace(run(t, goCmd(t, t.TempDir(), "env", "GOVERSION"))); got != v {
-		t.Errorf("go env GOVERSION = %q, want %q", got, v)
+	if got := strings.TrimSpace(run(t, goCmd(t, t.TempDir(), "env", "GOVERSION"))); got != base {
+		t.Errorf("go env GOVERSION = %q, want %q", got, base)
 	}
 }
 
@@ -97,7 +102,7 @@ func TestHelloWorld(t *testing.T) {
 		cmd := goCmd(t, dir, "run", ".")
 		cmd.Env = append(cmd.Env, "GOTOOLCHAIN=auto")
 		out := run(t, cmd)
-		if want := "hello from " + v + "\n"; out != want {
+		if want := "hello from " + base + "\n"; out != want {
 			t.Errorf("%s: go run printed %q, want %q", goLine, out, want)
 		}
 	}
@@ -108,13 +113,14 @@ func TestHelloWorld(t *testing.T) {
 	})
 	run(t, goCmd(t, dir, "build", "-o", "hello", "."))
 	out := run(t, exec.Command(filepath.Join(dir, "hello")))
-	if want := "hello from " + v + "\n"; out != want {
+	if want := "hello from " + base + "\n"; out != want {
 		t.Errorf("built binary printed %q, want %q", out, want)
 	}
-	// The binary records the toolchain.
-	out = run(t, goCmd(t, dir, "version", "hello"))
-	if !strings.Contains(out, ": "+v) {
-		t.Errorf("go version hello = %q, want it to name %s", out, v)
+	// The binary reports the base release as its Go version, and records
+	// the toolchain that built it as a build setting.
+	out = run(t, goCmd(t, dir, "version", "-m", "hello"))
+	if !strings.Contains(out, ": "+base+"\n") || !strings.Contains(out, "\tbuild\tschedx.toolchain="+v+"\n") {
+		t.Errorf("go version -m hello = %q, want it to name %s and record build setting schedx.toolchain=%s", out, base, v)
 	}
 }
 
