@@ -12,11 +12,11 @@ const HavePriorities = true
 
 // Priority levels, as runtime.PriorityLow, PriorityNormal, PriorityHigh.
 const (
-	Low    = runtime.PriorityLow
-	Normal = runtime.PriorityNormal
-	High   = runtime.PriorityHigh
+	Low    = int(runtime.PriorityLow)
+	Normal = int(runtime.PriorityNormal)
+	High   = int(runtime.PriorityHigh)
 )
 
 // SetPriority sets the calling goroutine's priority and returns the
 // previous one.
-func SetPriority(p int) int { return runtime.SetGoroutinePriority(p) }
+func SetPriority(p int) int { return int(runtime.SetGoroutinePriority(runtime.Priority(p))) }

@@ -175,7 +175,7 @@ func spawn(seed uint64) {
 	go worker(id, prio, seed)
 }
 
-func worker(id int64, prio int, seed uint64) {
+func worker(id int64, prio runtime.Priority, seed uint64) {
 	defer func() {
 		if bit := uint32(1) << (id % 32); done[id/32].Or(bit)&bit != 0 {
 			fail("worker %d finished more than once", id)
@@ -265,7 +265,7 @@ func worker(id int64, prio int, seed uint64) {
 }
 
 // spawner starts workers at level prio until stop is set.
-func spawner(prio int, stopped *sync.WaitGroup) {
+func spawner(prio runtime.Priority, stopped *sync.WaitGroup) {
 	defer stopped.Done()
 	runtime.SetGoroutinePriority(prio)
 	for i := uint64(0); !stop.Load(); i++ {
@@ -408,7 +408,7 @@ func main() {
 	}
 
 	var stopped sync.WaitGroup
-	for _, p := range []int{runtime.PriorityLow, runtime.PriorityNormal, runtime.PriorityHigh} {
+	for _, p := range []runtime.Priority{runtime.PriorityLow, runtime.PriorityNormal, runtime.PriorityHigh} {
 		stopped.Add(1)
 		go spawner(p, &stopped)
 	}
