@@ -1,0 +1,3 @@
+module schedx.example/sched
+
+go 1.26
