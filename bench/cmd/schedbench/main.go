@@ -4,8 +4,12 @@
 // Usage (from bench/):
 //
 //	go run ./cmd/schedbench run [flags]              measure, write raw results (and a report)
+//	go run ./cmd/schedbench user -C DIR [flags] [PKGS]  the same for the benchmarks of your own module
 //	go run ./cmd/schedbench compare [flags] FILE     tables and the verdict of raw results
 //	go run ./cmd/schedbench report [flags] -o MD FILE  the Markdown report with SVG plots
+//
+// user does for the packages of any module what run does for the built-in
+// suites: each package with benchmarks matching -bench is a suite.
 //
 // run builds each suite once per toolchain, runs the suites interleaved
 // (every configuration back to back, rounds rotating the order) and writes
@@ -27,6 +31,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +43,7 @@ import (
 )
 
 const usage = `usage: schedbench run [flags]
+       schedbench user -C MODULEDIR [flags] [-pkg PATTERNS] [PATTERNS]
        schedbench compare [flags] RESULTS
        schedbench report [flags] -o REPORT.md RESULTS
 
@@ -59,6 +65,8 @@ func main() {
 	switch cmd, args := os.Args[1], os.Args[2:]; cmd {
 	case "run":
 		err = runCmd(args)
+	case "user":
+		err = userCmd(args)
 	case "compare":
 		err = compareCmd(args)
 	case "report":
@@ -98,7 +106,7 @@ func (v *verdictFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&v.base, "base", "", "the base `config`uration (default: the first in the results)")
 	fs.StringVar(&v.gate, "gate", "", "comma-separated `configs` to judge against the base (default: the others in the default scheduler mode, except the A/A control)")
 	fs.StringVar(&v.control, "control", "", "the A/A control `config`uration, or \"none\" (default: one with the base's toolchain and settings)")
-	fs.StringVar(&v.gateSuites, "gate-suites", strings.Join(runner.GateSuites(), ","), "comma-separated `suites` whose time per operation the verdict judges")
+	fs.StringVar(&v.gateSuites, "gate-suites", "", "comma-separated `suites` (or groups) whose time per operation the verdict judges (default: every suite in the results but the latency scenarios "+strings.Join(nonGateSuites(), ", ")+")")
 	fs.Float64Var(&v.alpha, "alpha", 0.05, "significance `level` of the tests (family-wise for the verdict)")
 	fs.Float64Var(&v.threshold, "threshold", 2, "per-benchmark slowdown in `percent` that fails the verdict")
 	fs.Float64Var(&v.geomean, "geomean-threshold", 1, "geomean slowdown in `percent` that fails the verdict")
@@ -112,7 +120,8 @@ type judged struct {
 }
 
 // check checks the values of the flags that do not depend on results.
-func (v *verdictFlags) check() error {
+// Names in -gate-suites must be built-in suites or groups, or in extra.
+func (v *verdictFlags) check(extra ...string) error {
 	if v.alpha <= 0 || v.alpha >= 1 {
 		return fmt.Errorf("-alpha %g: want a level between 0 and 1", v.alpha)
 	}
@@ -120,11 +129,58 @@ func (v *verdictFlags) check() error {
 		return fmt.Errorf("-threshold %g, -geomean-threshold %g: want percentages >= 0", v.threshold, v.geomean)
 	}
 	for _, s := range splitList(v.gateSuites) {
-		if _, err := runner.SelectSuites(s); err != nil {
+		if _, err := runner.SelectSuites(s); err != nil && !slices.Contains(extra, s) {
+			if len(extra) > 0 {
+				return fmt.Errorf("-gate-suites: %q is neither a package measured here (%s) nor a built-in suite", s, strings.Join(extra, ", "))
+			}
 			return fmt.Errorf("-gate-suites: %v", err)
 		}
 	}
 	return nil
+}
+
+// gateSet returns the suites of the verdict's gate set in results r:
+// those -gate-suites names (built-in suites and groups, and the suites of
+// r), by default every suite of r but the built-in latency scenarios.
+func (v *verdictFlags) gateSet(r *analysis.Results) ([]string, error) {
+	have := r.Suites()
+	if v.gateSuites == "" {
+		var suites []string
+		for _, s := range have {
+			if !slices.Contains(nonGateSuites(), s) {
+				suites = append(suites, s)
+			}
+		}
+		return suites, nil
+	}
+	var suites []string
+	for _, name := range splitList(v.gateSuites) {
+		if slices.Contains(have, name) {
+			suites = append(suites, name)
+			continue
+		}
+		sel, err := runner.SelectSuites(name)
+		if err != nil {
+			return nil, fmt.Errorf("-gate-suites: %q is neither a suite of the results (%s) nor a built-in suite or group", name, strings.Join(have, ", "))
+		}
+		for _, s := range sel {
+			suites = append(suites, s.Name)
+		}
+	}
+	return suites, nil
+}
+
+// nonGateSuites returns the built-in suites whose time per operation is
+// not a throughput (latency scenarios): the verdict leaves them out by
+// default.
+func nonGateSuites() []string {
+	var names []string
+	for _, s := range runner.Suites {
+		if !s.Gate {
+			names = append(names, s.Name)
+		}
+	}
+	return names
 }
 
 // judge applies the flags to results r.
@@ -155,7 +211,10 @@ func (v *verdictFlags) judge(r *analysis.Results) (judged, error) {
 			return judged{}, fmt.Errorf("configuration %q (from -gate or -control) is not in the results (have %s)", name, strings.Join(r.ConfigNames(), ", "))
 		}
 	}
-	suites := splitList(v.gateSuites)
+	suites, err := v.gateSet(r)
+	if err != nil {
+		return judged{}, err
+	}
 	rule := analysis.Rule{
 		Alpha:            v.alpha,
 		Threshold:        v.threshold / 100,
@@ -332,9 +391,8 @@ func runCmd(args []string) error {
 	short := fs.Bool("short", false, "run the short selections at short benchtimes (the smoke test)")
 	benchtime := fs.String("benchtime", "", "override -test.benchtime: `VALUE` for all suites, or SUITE=VALUE,... per suite")
 	bench := fs.String("bench", "", "run only the benchmarks matching this -test.bench `regexp` in each selected suite, instead of the suite's selections (e.g. -suite runtime -bench '^BenchmarkCreateGoroutines$')")
-	out := fs.String("o", "", "the results `file` (default: the -report file with .txt)")
-	reportPath := fs.String("report", "", "after the run, write the Markdown report with SVG plots to this `file`")
-	workDir := fs.String("work", "", "`dir`ectory for test binaries and build caches (default: a new temporary directory, removed afterwards)")
+	var of outputFlags
+	of.register(fs)
 	var vf verdictFlags
 	vf.register(fs)
 	fs.Usage = func() {
@@ -353,11 +411,8 @@ func runCmd(args []string) error {
 	if err := vf.check(); err != nil {
 		return err
 	}
-	if *out == "" {
-		if *reportPath == "" {
-			return errors.New("run: want -o RESULTS or -report REPORT.md")
-		}
-		*out = strings.TrimSuffix(*reportPath, filepath.Ext(*reportPath)) + ".txt"
+	if err := of.check("run"); err != nil {
+		return err
 	}
 	suites, err := runner.SelectSuites(*suiteList)
 	if err != nil {
@@ -376,24 +431,84 @@ func runCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	cs, err := resolveConfigs(configs, moduleDir)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return measure(ctx, fs, vf, of, runner.Options{
+		Configs:   cs,
+		Suites:    suites,
+		Count:     *count,
+		Short:     *short,
+		Benchtime: bt,
+		Bench:     *bench,
+		ModuleDir: moduleDir,
+		Header: runner.Header{
+			Command: "go run ./cmd/schedbench run " + quoteArgs(args),
+			Count:   *count,
+			Short:   *short,
+		},
+	}, "go run ./cmd/schedbench")
+}
+
+// outputFlags are the flags of run and user that say where results go.
+type outputFlags struct {
+	out, report, work string
+}
+
+func (of *outputFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&of.out, "o", "", "the results `file` (default: the -report file with .txt)")
+	fs.StringVar(&of.report, "report", "", "after the run, write the Markdown report with SVG plots to this `file`")
+	fs.StringVar(&of.work, "work", "", "`dir`ectory for test binaries and build caches (default: a new temporary directory, removed afterwards)")
+}
+
+// check checks the flags of command cmd and sets the default of -o.
+func (of *outputFlags) check(cmd string) error {
+	if of.out == "" {
+		if of.report == "" {
+			return fmt.Errorf("%s: want -o RESULTS or -report REPORT.md", cmd)
+		}
+		of.out = strings.TrimSuffix(of.report, filepath.Ext(of.report)) + ".txt"
+	}
+	return nil
+}
+
+// resolveConfigs parses and resolves the -config flags, or returns the
+// default comparison if there are none and moduleDir (bench/) is known.
+func resolveConfigs(configs []string, moduleDir string) ([]runconfig.Config, error) {
 	if len(configs) == 0 {
+		if moduleDir == "" {
+			return nil, errors.New("no -config given: name the toolchains to compare, e.g. -config stock=/usr/local/go -config stock-aa=/usr/local/go -config fork=/path/to/schedx/go (or run from bench/ for this default)")
+		}
+		var err error
 		configs, err = defaultConfigs(moduleDir)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		fmt.Fprintf(os.Stderr, "schedbench: no -config given; comparing %s\n", strings.Join(configs, " "))
 	}
 	cs, err := runconfig.ParseList(configs)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for i := range cs {
 		if err := cs[i].Resolve(); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	return cs, nil
+}
 
-	work := *workDir
+// measure runs o (its WorkDir, Out, Log and the Start and Host of its
+// Header are filled in here), writes the results to of.out, and then
+// prints the verdict of vf or writes the report to of.report. fs holds
+// the verdict flags the report's command repeats; self is how that
+// command starts ("go run ./cmd/schedbench" in bench/).
+func measure(ctx context.Context, fs *flag.FlagSet, vf verdictFlags, of outputFlags, o runner.Options, self string) error {
+	work := of.work
+	var err error
 	if work == "" {
 		work, err = os.MkdirTemp("", "schedbench-")
 		if err != nil {
@@ -403,44 +518,33 @@ func runCmd(args []string) error {
 	} else if work, err = filepath.Abs(work); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(*out), 0o777); err != nil {
+	if err := os.MkdirAll(filepath.Dir(of.out), 0o777); err != nil {
 		return err
 	}
-	f, err := os.Create(*out)
+	f, err := os.Create(of.out)
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	start := time.Now()
-	runErr := runner.Run(ctx, runner.Options{
-		Configs:   cs,
-		Suites:    suites,
-		Count:     *count,
-		Short:     *short,
-		Benchtime: bt,
-		Bench:     *bench,
-		ModuleDir: moduleDir,
-		WorkDir:   work,
-		Header: runner.Header{
-			Command: "go run ./cmd/schedbench run " + quoteArgs(args),
-			Start:   start,
-			Count:   *count,
-			Short:   *short,
-			Host:    runner.ThisHost(),
-		},
-		Out: f,
-		Log: os.Stderr,
-	})
+	o.WorkDir = work
+	o.Header.Start = start
+	o.Header.Host = runner.ThisHost()
+	o.Out, o.Log = f, os.Stderr
+	runErr := runner.Run(ctx, o)
 	if err := f.Close(); err != nil && runErr == nil {
 		runErr = err
 	}
-	fmt.Fprintf(os.Stderr, "schedbench: wrote %s (%s)\n", *out, time.Since(start).Round(time.Second))
-	if runErr != nil && (errors.Is(runErr, context.Canceled) || *reportPath == "") {
+	if fi, err := os.Stat(of.out); runErr != nil && err == nil && fi.Size() == 0 {
+		// It failed before measuring anything (a build): no results.
+		os.Remove(of.out)
 		return runErr
 	}
-	if *reportPath == "" {
-		r, err := analysis.ReadFile(*out)
+	fmt.Fprintf(os.Stderr, "schedbench: wrote %s (%s)\n", of.out, time.Since(start).Round(time.Second))
+	if runErr != nil && (errors.Is(runErr, context.Canceled) || of.report == "") {
+		return runErr
+	}
+	if of.report == "" {
+		r, err := analysis.ReadFile(of.out)
 		if err != nil {
 			return err
 		}
@@ -461,8 +565,8 @@ func runCmd(args []string) error {
 			reportArgs = append(reportArgs, "-"+fl.Name+"="+fl.Value.String())
 		}
 	})
-	reportArgs = append(reportArgs, "-o", *reportPath, *out)
-	err = writeReport(vf, *out, *reportPath, "go run ./cmd/schedbench report "+quoteArgs(reportArgs))
+	reportArgs = append(reportArgs, "-o", of.report, of.out)
+	err = writeReport(vf, of.out, of.report, self+" report "+quoteArgs(reportArgs))
 	if runErr != nil {
 		return runErr // the report shows what did run
 	}

@@ -78,7 +78,7 @@ func ReadFile(path string) (*Results, error) {
 }
 
 // runKeys are the keys Read copies to Results.Run.
-var runKeys = []string{"run-command", "run-start", "run-count", "run-short", "host-cpu", "host-cores", "host-memory", "host-os", "goos", "goarch", "cpu"}
+var runKeys = []string{"run-command", "run-dir", "run-start", "run-count", "run-short", "host-cpu", "host-cores", "host-memory", "host-os", "goos", "goarch", "cpu"}
 
 // Read reads results in the Go benchmark format. Every result must carry a
 // config key; suite and round keys are used when present.

@@ -180,6 +180,10 @@ func Judge(r *Results, base, candidate string, rule Rule) (Verdict, error) {
 			N2:     cc.N,
 		})
 	}
+	if len(rule.Suites) == 0 {
+		v.Reason = "no gate suite in the results (latency scenarios are judged only if named with -gate-suites)"
+		return v, nil
+	}
 	if len(v.Benches) == 0 {
 		v.Reason = fmt.Sprintf("no benchmark of suites %s in %s ran under both %s and %s", strings.Join(rule.Suites, ","), rule.Unit, base, candidate)
 		return v, nil

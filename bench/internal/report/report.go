@@ -79,7 +79,11 @@ func Write(o Options) ([]string, error) {
 	writeSummary(&b, tables, o.Configs)
 
 	b.WriteString("## How this was made\n\n")
-	fmt.Fprintf(&b, "Measured with (in `bench/`):\n\n```\n%s\n```\n\n", orUnknown(r.Run["run-command"]))
+	dirText := "`bench/`"
+	if d := r.Run["run-dir"]; d != "" {
+		dirText = "`" + d + "`"
+	}
+	fmt.Fprintf(&b, "Measured with (in %s):\n\n```\n%s\n```\n\n", dirText, orUnknown(r.Run["run-command"]))
 	if o.ReportCommand != "" {
 		fmt.Fprintf(&b, "This report was written from the raw results with:\n\n```\n%s\n```\n\n", o.ReportCommand)
 	}

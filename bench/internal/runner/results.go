@@ -18,6 +18,9 @@ import (
 type Header struct {
 	// Command is the command line that produced the results.
 	Command string
+	// Dir, if not empty, is the directory Command ran in (the run-dir
+	// key); empty means bench/.
+	Dir string
 	// Start is when the run started.
 	Start time.Time
 	// Count is the number of rounds.
@@ -57,8 +60,11 @@ func WriteHeader(w io.Writer, h Header) error {
 	if h.Short {
 		short = "true"
 	}
-	for _, k := range []runconfig.Key{
-		{Name: "run-command", Value: h.Command},
+	keys := []runconfig.Key{{Name: "run-command", Value: h.Command}}
+	if h.Dir != "" {
+		keys = append(keys, runconfig.Key{Name: "run-dir", Value: h.Dir})
+	}
+	for _, k := range append(keys, []runconfig.Key{
 		{Name: "run-start", Value: h.Start.UTC().Format(time.RFC3339)},
 		{Name: "run-count", Value: fmt.Sprint(h.Count)},
 		{Name: "run-short", Value: short},
@@ -66,7 +72,7 @@ func WriteHeader(w io.Writer, h Header) error {
 		{Name: "host-cores", Value: fmt.Sprint(h.Host.Cores)},
 		{Name: "host-memory", Value: h.Host.Memory},
 		{Name: "host-os", Value: h.Host.OS},
-	} {
+	}...) {
 		writeKey(&b, k)
 	}
 	_, err := io.WriteString(w, b.String())

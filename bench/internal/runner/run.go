@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -110,24 +111,31 @@ type binaryKey struct {
 func buildAll(ctx context.Context, o Options, units []Unit) (map[binaryKey]string, error) {
 	binaries := map[binaryKey]string{}
 	var roots []string
+	names := map[string][]string{} // the configurations of each toolchain
 	for _, c := range o.Configs {
 		if !slices.Contains(roots, c.GOROOT) {
 			roots = append(roots, c.GOROOT)
 		}
+		names[c.GOROOT] = append(names[c.GOROOT], c.Name)
 	}
 	for ri, root := range roots {
 		tags := BuildTags(root)
-		for _, u := range units {
+		for ui, u := range units {
 			key := binaryKey{root, u.Suite.Name}
 			if u.Suite.Kind == GoBuild || binaries[key] != "" {
 				continue
 			}
-			out := filepath.Join(o.WorkDir, fmt.Sprintf("toolchain%d", ri), u.Suite.Name+".test")
+			file := u.Suite.Name + ".test"
+			if u.Suite.Kind == UserPackage {
+				// An import path: keep the file name flat and unique.
+				file = fmt.Sprintf("user%d-%s.test", ui, path.Base(u.Suite.Package))
+			}
+			out := filepath.Join(o.WorkDir, fmt.Sprintf("toolchain%d", ri), file)
 			t0 := time.Now()
 			if err := buildTestBinary(ctx, o, root, tags, u.Suite, out); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("configuration %s (GOROOT %s): %v", strings.Join(names[root], ", "), root, err)
 			}
-			fmt.Fprintf(o.Log, "built %s with %s (%.1fs)\n", u.Suite.Name+".test", root, time.Since(t0).Seconds())
+			fmt.Fprintf(o.Log, "built %s with %s (%.1fs)\n", file, root, time.Since(t0).Seconds())
 			binaries[key] = out
 		}
 	}
@@ -139,6 +147,8 @@ func buildAll(ctx context.Context, o Options, units []Unit) (map[binaryKey]strin
 func buildTestBinary(ctx context.Context, o Options, goroot string, tags []string, s Suite, out string) error {
 	args := []string{"test", "-c", "-o", out}
 	var dir string
+	env := toolEnv()
+	pkg := s.Package
 	switch s.Kind {
 	case UpstreamPackage:
 		// Outside any module: the package comes from goroot's own tree.
@@ -148,18 +158,22 @@ func buildTestBinary(ctx context.Context, o Options, goroot string, tags []strin
 		if len(tags) > 0 {
 			args = append(args, "-tags", strings.Join(tags, ","))
 		}
+	case UserPackage:
+		// As the user's go test would build it: in the package's
+		// directory, with the user's GOFLAGS and GOWORK.
+		dir, pkg, env = s.Dir, ".", UserToolEnv(os.Environ())
 	default:
 		return fmt.Errorf("suite %s has no test binary", s.Name)
 	}
-	args = append(args, s.Package)
+	args = append(args, pkg)
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return err
 	}
 	cmd := exec.CommandContext(ctx, filepath.Join(goroot, "bin", "go"), args...)
 	cmd.Dir = dir
-	cmd.Env = toolEnv()
+	cmd.Env = env
 	if b, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("building %s with %s: %s: %v\n%s", s.Name, goroot, strings.Join(cmd.Args, " "), err, b)
+		return fmt.Errorf("building %s: %s (in %s): %v\n%s", s.Name, strings.Join(cmd.Args, " "), dir, err, b)
 	}
 	return nil
 }
@@ -187,6 +201,8 @@ func runUnit(ctx context.Context, o Options, u Unit, c runconfig.Config, binary 
 		cmd.Dir = filepath.Join(c.GOROOT, "src", filepath.FromSlash(u.Suite.Package))
 	case ModulePackage:
 		cmd.Dir = filepath.Join(o.ModuleDir, filepath.FromSlash(u.Suite.Package))
+	case UserPackage:
+		cmd.Dir = u.Suite.Dir
 	}
 	cmd.Env = MeasuredEnv(os.Environ(), c)
 	var stdout, stderr bytes.Buffer
@@ -260,4 +276,24 @@ func MeasuredEnv(env []string, c runconfig.Config) []string {
 // command builds with itself.
 func toolEnv() []string {
 	return append(MeasuredEnv(os.Environ(), runconfig.Config{}), "GOTOOLCHAIN=local", "GOFLAGS=", "GOWORK=off")
+}
+
+// userEnvKept are the variables of measuredEnvRemoved that the go commands
+// building and listing a user's packages keep: the user's build settings.
+var userEnvKept = []string{"GOFLAGS", "GOEXPERIMENT"}
+
+// UserToolEnv returns the environment of the go commands that list and
+// build a user's packages: env without the runtime's tuning knobs, GOROOT
+// and GOTOOLCHAIN, with GOTOOLCHAIN=local so that each go command builds
+// with itself. GOFLAGS, GOEXPERIMENT, GOWORK and the rest stay as the user
+// set them.
+func UserToolEnv(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(measuredEnvRemoved, k) || slices.Contains(userEnvKept, k) {
+			out = append(out, kv)
+		}
+	}
+	return append(out, "GOTOOLCHAIN=local")
 }

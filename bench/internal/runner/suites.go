@@ -22,6 +22,10 @@ const (
 	// GoBuild suites time "go build" of standard-library packages with each
 	// toolchain's go command and compiler, with an empty GOCACHE.
 	GoBuild
+	// UserPackage suites run the benchmarks of a package of the user's
+	// module (schedbench user), compiled by each toolchain in the
+	// package's directory with the user's GOFLAGS (see UserSuites).
+	UserPackage
 )
 
 // A Suite is a named group of benchmarks that schedbench builds and runs
@@ -33,10 +37,13 @@ type Suite struct {
 	// Doc says in one line what the suite measures.
 	Doc  string
 	Kind SuiteKind
-	// Package is the standard-library import path (UpstreamPackage) or
-	// the module-relative directory (ModulePackage) holding the
-	// benchmarks.
+	// Package is the standard-library import path (UpstreamPackage), the
+	// module-relative directory (ModulePackage) or the import path
+	// (UserPackage) of the package holding the benchmarks.
 	Package string
+	// Dir is the directory of a UserPackage suite's package, absolute:
+	// where its test binary is built and run.
+	Dir string
 	// Selections are the benchmark selections, each run as one process
 	// per configuration per round. A GoBuild suite has none: it is one
 	// build per configuration per round.
