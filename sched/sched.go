@@ -50,14 +50,6 @@ func (p Priority) String() string {
 	return "Priority(" + strconv.Itoa(int(p)) + ")"
 }
 
-// checkPriority panics, as the fork's runtime.SetGoroutinePriority does,
-// if p is no level, so that code tested with stock Go fails the same way.
-func checkPriority(p Priority) {
-	if p < Low || p > High {
-		panic("sched: SetPriority(" + strconv.Itoa(int(p)) + "): priority out of range [Low (-1), High (1)]")
-	}
-}
-
 // A Mode is a set of scheduler policies; the zero value is the upstream
 // Go scheduler.
 type Mode uint32

@@ -12,9 +12,8 @@ const available = true
 
 // SetPriority sets the calling goroutine's priority and returns the
 // previous one; goroutines it starts afterwards inherit it. It panics if
-// p is no level.
+// p is no level (runtime.SetGoroutinePriority checks).
 func SetPriority(p Priority) Priority {
-	checkPriority(p)
 	return Priority(runtime.SetGoroutinePriority(runtime.Priority(p)))
 }
 

@@ -2,7 +2,10 @@
 
 package sched
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 const available = false
 
@@ -11,6 +14,14 @@ const available = false
 func SetPriority(p Priority) Priority {
 	checkPriority(p)
 	return Normal
+}
+
+// checkPriority panics, as the fork's runtime.SetGoroutinePriority does (there the runtime checks),
+// if p is no level, so that code tested with stock Go fails the same way.
+func checkPriority(p Priority) {
+	if p < Low || p > High {
+		panic("sched: SetPriority(" + strconv.Itoa(int(p)) + "): priority out of range [Low (-1), High (1)]")
+	}
 }
 
 // CurrentPriority returns Normal: stock Go has no priorities.
