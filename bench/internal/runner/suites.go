@@ -178,6 +178,20 @@ var Suites = []Suite{
 		ShortBenchtime: "100x",
 	},
 	{
+		Name:    "inversion",
+		Doc:     "priority inversion through a sync.Mutex (bench/scenario BenchmarkMutexInversion): a High goroutine's Lock lateness while Low goroutines hold the Mutex and spin on 2 Ps, and the Low goroutines' work rate",
+		Kind:    ModulePackage,
+		Package: "./scenario",
+		Selections: []Selection{{
+			Bench: `^BenchmarkMutexInversion$`,
+			Short: `^BenchmarkMutexInversion$`,
+		}},
+		// Each operation is one wake-up every 2 ms; without
+		// inheritance about 100 ms: 100 take 10 s per round.
+		Benchtime:      "100x",
+		ShortBenchtime: "10x",
+	},
+	{
 		Name:    "numa",
 		Doc:     "NUMA locality (bench/scenario BenchmarkNUMA): a goroutine pipeline and loopback HTTP on 4 Ps, with the fork's home-node run fraction and cross-node steals where counted (GODEBUG=numanodes=2 fakes two nodes)",
 		Kind:    ModulePackage,
@@ -193,7 +207,7 @@ var Suites = []Suite{
 
 // SuiteGroups name sets of suites for -suite.
 var SuiteGroups = map[string][]string{
-	"all":      {"runtime", "sync", "time", "context", "app", "compile", "scenario", "http", "numa"},
+	"all":      {"runtime", "sync", "time", "context", "app", "compile", "scenario", "http", "inversion", "numa"},
 	"upstream": {"runtime", "sync", "time", "context"},
 }
 
