@@ -126,6 +126,7 @@ var (
 	pingc   = make(chan int)
 	conns   chan net.Conn
 	garbage atomic.Pointer[[]byte]
+	imu     [4]sync.Mutex // opInherit's, locked in index order
 )
 
 const (
@@ -141,10 +142,11 @@ const (
 	opPanic
 	opSpawn
 	opGosched
+	opInherit
 	opCount
 )
 
-var opNames = [opCount]string{"chan", "select", "sleep", "mutex", "net", "syscall", "cgo", "alloc", "lockosthread", "panic", "spawn", "gosched"}
+var opNames = [opCount]string{"chan", "select", "sleep", "mutex", "net", "syscall", "cgo", "alloc", "lockosthread", "panic", "spawn", "gosched", "inherit"}
 
 const (
 	chaosMode = iota
@@ -260,7 +262,61 @@ func worker(id int64, prio runtime.Priority, seed uint64) {
 			spawn(x)
 		case opGosched:
 			runtime.Gosched()
+		case opInherit:
+			inherit(x)
+			if p := runtime.GoroutinePriority(); p != prio {
+				fail("worker %d runs at priority %d after holding locks, want %d", id, p, prio)
+			}
 		}
+	}
+}
+
+// inherit holds Mutexes that workers of every level wait for, so that in
+// priority mode holders are lent levels and lose them: one across a short
+// sleep, two nested (in index order, so never a deadlock), one locked by a
+// plain goroutine that then exits (Goexit) and unlocked here, and one
+// released by a deferred Unlock while a panic unwinds.
+func inherit(x uint64) {
+	i, j := x%uint64(len(imu)), (x>>4)%uint64(len(imu))
+	nap := time.Duration(x>>8%50) * time.Microsecond
+	switch x >> 16 % 4 {
+	case 0:
+		imu[i].Lock()
+		time.Sleep(nap)
+		imu[i].Unlock()
+	case 1:
+		i, j = min(i, j), max(i, j)
+		imu[i].Lock()
+		if j != i {
+			imu[j].Lock()
+		}
+		time.Sleep(nap)
+		if j != i {
+			imu[j].Unlock()
+		}
+		imu[i].Unlock()
+	case 2:
+		locked := make(chan struct{})
+		go func() {
+			imu[i].Lock()
+			close(locked)
+			runtime.Goexit()
+		}()
+		<-locked
+		time.Sleep(nap)
+		imu[i].Unlock() // Go allows it
+	case 3:
+		func() {
+			defer func() {
+				if r := recover(); r != "torture" {
+					fail("recovered %v, want torture", r)
+				}
+			}()
+			imu[i].Lock()
+			defer imu[i].Unlock()
+			time.Sleep(nap)
+			panic("torture")
+		}()
 	}
 }
 
