@@ -24,8 +24,9 @@ const (
 // 30µs, while inversionSpinners more goroutines spin, on Procs Ps. One
 // operation is one wake-up; the latency metrics are how late the Lock
 // returns after the wake-up's target time (timer delay and wait for the
-// Mutex together), and low-work/s is the work rate of the other
-// goroutines, in spin bursts per second.
+// Mutex together), lock-p99-ns is the 99th percentile of the wait for the
+// Mutex alone (from the wake-up to the Lock's return), and low-work/s is
+// the work rate of the other goroutines, in spin bursts per second.
 //
 // On a toolchain with goroutine priorities the waker runs at High and the
 // others at Low. Without priority inheritance a Low holder preempted in its
@@ -73,14 +74,18 @@ func BenchmarkMutexInversion(b *testing.B) {
 	}
 	SetPriority(High)
 	lat := latency.NewRecorder(b.N)
+	wait := latency.NewRecorder(b.N) // the Lock alone, from the wake-up
 	start, work0 := time.Now(), work.Load()
 	next := start
 	b.ResetTimer()
 	for range b.N {
 		next = next.Add(inversionPeriod)
 		time.Sleep(time.Until(next))
+		woke := time.Now()
 		mu.Lock()
-		lat.Record(time.Since(next))
+		now := time.Now()
+		lat.Record(now.Sub(next))
+		wait.Record(now.Sub(woke))
 		mu.Unlock()
 		if now := time.Now(); now.After(next) {
 			next = now // late: the next period starts now
@@ -89,6 +94,7 @@ func BenchmarkMutexInversion(b *testing.B) {
 	b.StopTimer()
 	elapsed := time.Since(start)
 	b.ReportMetric(float64(work.Load()-work0)/elapsed.Seconds(), "low-work/s")
+	b.ReportMetric(float64(wait.Percentile(0.99).Nanoseconds()), "lock-p99-ns")
 	stop.Store(true)
 	wg.Wait()
 	lat.Report(b)
