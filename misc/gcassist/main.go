@@ -12,8 +12,9 @@
 // goroutines spent in assists (/sched/priority/high/gc-assist:seconds),
 // the scan work they deferred, the GC cycles run, and how far the heap
 // overran its goal (sampled every 100µs: the largest excess of
-// /gc/heap/objects+unused... over /gc/heap/goal:bytes, as a share of the
-// goal):
+// /memory/classes/heap/objects:bytes over /gc/heap/goal:bytes, as a share
+// of the goal). On a toolchain without the assist metrics they print as
+// n/a:
 //
 //	go build -o gcassist . && ./gcassist -mode default && ./gcassist -mode priority
 package main
@@ -94,7 +95,15 @@ func main() {
 	runtime.SetGoroutinePriority(runtime.PriorityHigh)
 	ms := []metrics.Sample{{Name: "/sched/priority/high/gc-assist:seconds"}, {Name: "/sched/priority/high/gc-assist-deferred:bytes"}, {Name: "/gc/cycles/total:gc-cycles"}}
 	metrics.Read(ms)
-	a0, d0, c0 := ms[0].Value.Float64(), ms[1].Value.Uint64(), ms[2].Value.Uint64()
+	var a0 float64
+	var d0 uint64
+	if ms[0].Value.Kind() == metrics.KindFloat64 {
+		a0 = ms[0].Value.Float64()
+	}
+	if ms[1].Value.Kind() == metrics.KindUint64 {
+		d0 = ms[1].Value.Uint64()
+	}
+	c0 := ms[2].Value.Uint64()
 	durs := make([]time.Duration, 0, *flagN)
 	next := time.Now()
 	for range *flagN {
@@ -113,7 +122,14 @@ func main() {
 	runtime.KeepAlive(live)
 	slices.Sort(durs)
 	q := func(f float64) time.Duration { return durs[int(f*float64(len(durs)-1))] }
-	fmt.Printf("mode=%s low=%d req=%dKiB: request p50 %v p99 %v max %v; High assist %.3fs, deferred %d MiB, %d GC cycles, heap overrun max %.2f%% of goal\n",
+	assist, deferred := "n/a", "n/a" // a toolchain without the metrics
+	if ms[0].Value.Kind() == metrics.KindFloat64 {
+		assist = fmt.Sprintf("%.3fs", ms[0].Value.Float64()-a0)
+	}
+	if ms[1].Value.Kind() == metrics.KindUint64 {
+		deferred = fmt.Sprintf("%d MiB", (ms[1].Value.Uint64()-d0)>>20)
+	}
+	fmt.Printf("mode=%s low=%d req=%dKiB: request p50 %v p99 %v max %v; High assist %s, deferred %s, %d GC cycles, heap overrun max %.2f%% of goal\n",
 		*flagMode, *flagLow, *flagReq>>10, q(0.5), q(0.99), durs[len(durs)-1],
-		ms[0].Value.Float64()-a0, (ms[1].Value.Uint64()-d0)>>20, ms[2].Value.Uint64()-c0, float64(maxOver.Load())/100)
+		assist, deferred, ms[2].Value.Uint64()-c0, float64(maxOver.Load())/100)
 }
