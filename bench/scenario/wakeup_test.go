@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -24,6 +25,11 @@ const wakeupSpinners = 8
 //     is from the timer's expiry to the goroutine running. Timers are per
 //     P, and with every P busy the expired timer waits for its P to pass
 //     through the scheduler.
+//   - timer-alloc: timer, with the spinning goroutines allocating between
+//     bursts (a 1KiB linked list each) over a live heap of
+//     wakeupLiveHeap bytes, so that GC cycles run back to back: mark
+//     workers, assists, sweeping and stop-the-world phases on the wake-up
+//     path. Its allocation rate is reported as alloc-MB/s.
 //   - chan: whichever spinning goroutine is running when the receiver has
 //     waited wakeupPeriod sends the current time on a channel and keeps
 //     spinning; the delay is from the send to the receiver running. The
@@ -37,8 +43,35 @@ const wakeupSpinners = 8
 // the fork's default mode and its priority mode.
 func BenchmarkWakeup(b *testing.B) {
 	b.Run("timer", benchWakeupTimer)
+	b.Run("timer-alloc", benchWakeupTimerAlloc)
 	b.Run("chan", benchWakeupChan)
 }
+
+// wakeupLiveHeap is the heap timer-alloc keeps reachable, so that each GC
+// cycle has marking to do.
+const wakeupLiveHeap = 16 << 20
+
+// A wakeupNode is a small pointerful object, as a program's heap holds
+// many: 64 bytes with a pointer to scan.
+type wakeupNode struct {
+	next *wakeupNode
+	pad  [48]byte
+}
+
+// wakeupList allocates a list of n wakeupNodes.
+//
+//go:noinline
+func wakeupList(n int) *wakeupNode {
+	var head *wakeupNode
+	for range n {
+		head = &wakeupNode{next: head}
+	}
+	return head
+}
+
+// wakeupGarbage receives each spinning goroutine's latest list, which the
+// next one replaces.
+var wakeupGarbage [wakeupSpinners]atomic.Pointer[wakeupNode]
 
 // saturateLow is Saturate with the spinning goroutines at Low priority,
 // and the caller at High until the returned function restores it.
@@ -63,6 +96,33 @@ func benchWakeupTimer(b *testing.B) {
 	}
 	b.StopTimer()
 	lat.Report(b)
+}
+
+func benchWakeupTimerAlloc(b *testing.B) {
+	defer SetProcs()()
+	live := make([]*wakeupNode, wakeupLiveHeap/(64<<10))
+	for i := range live {
+		live[i] = wakeupList(1 << 10)
+	}
+	var allocated atomic.Int64 // lists of 16 nodes
+	sat, restore := saturateLow(wakeupSpinners, func(i int) {
+		wakeupGarbage[i].Store(wakeupList(16))
+		allocated.Add(1)
+	})
+	defer restore()
+	defer sat.Stop()
+	lat := latency.NewRecorder(b.N)
+	b.ResetTimer()
+	start, a0 := time.Now(), allocated.Load()
+	for range b.N {
+		start := time.Now()
+		time.Sleep(wakeupPeriod)
+		lat.Record(time.Since(start) - wakeupPeriod)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(allocated.Load()-a0)*16*64/1e6/time.Since(start).Seconds(), "alloc-MB/s")
+	lat.Report(b)
+	runtime.KeepAlive(live)
 }
 
 func benchWakeupChan(b *testing.B) {

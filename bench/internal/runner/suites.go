@@ -192,6 +192,19 @@ var Suites = []Suite{
 		ShortBenchtime: "10x",
 	},
 	{
+		Name:    "floor",
+		Doc:     "the anti-starvation floor (bench/scenario BenchmarkFloorShare): the share of its own rate that Low spinners keep beside saturating High spinners on 2 Ps",
+		Kind:    ModulePackage,
+		Package: "./scenario",
+		Selections: []Selection{{
+			Bench: `^BenchmarkFloorShare$`,
+			Short: `^BenchmarkFloorShare$`,
+		}},
+		// Each operation is one round of 0.5 s.
+		Benchtime:      "6x",
+		ShortBenchtime: "1x",
+	},
+	{
 		Name:    "numa",
 		Doc:     "NUMA locality (bench/scenario BenchmarkNUMA): a goroutine pipeline and loopback HTTP on 4 Ps, with the fork's home-node run fraction and cross-node steals where counted (GODEBUG=numanodes=2 fakes two nodes)",
 		Kind:    ModulePackage,
@@ -207,7 +220,7 @@ var Suites = []Suite{
 
 // SuiteGroups name sets of suites for -suite.
 var SuiteGroups = map[string][]string{
-	"all":      {"runtime", "sync", "time", "context", "app", "compile", "scenario", "http", "inversion", "numa"},
+	"all":      {"runtime", "sync", "time", "context", "app", "compile", "scenario", "http", "inversion", "floor", "numa"},
 	"upstream": {"runtime", "sync", "time", "context"},
 }
 
