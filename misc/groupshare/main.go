@@ -232,8 +232,6 @@ func cputime(d time.Duration) {
 func highwake(d time.Duration) {
 	prev := debug.SetSchedulerMode(debug.SchedPriority | debug.SchedFair)
 	defer debug.SetSchedulerMode(prev)
-	// main must run to stop the spinners.
-	defer runtime.SetGoroutinePriority(runtime.SetGoroutinePriority(runtime.PriorityHigh))
 	heavy := runtime.NewSchedGroup("heavy", 1000)
 	light := runtime.NewSchedGroup("light", 1)
 	var stop atomic.Bool
@@ -241,8 +239,10 @@ func highwake(d time.Duration) {
 	var n atomic.Uint64
 	for range 8 {
 		wg.Add(1)
-		go spin(heavy, &n, &stop, &wg)
+		go spin(heavy, &n, &stop, &wg) // Normal, as main is here
 	}
+	// main must run to stop the spinners; the waker inherits High.
+	defer runtime.SetGoroutinePriority(runtime.SetGoroutinePriority(runtime.PriorityHigh))
 	var late []time.Duration
 	wg.Go(func() {
 		runtime.SetGoroutineGroup(light)

@@ -26,6 +26,7 @@ type apiFeature struct {
 // API adds its line here with the file (or the fork adds it with the API).
 var apiFeatures = []apiFeature{
 	{Tag: "schedx_priority", Package: "runtime", Func: "SetGoroutinePriority"},
+	{Tag: "schedx_groups", Package: "runtime", Func: "NewSchedGroup"},
 }
 
 // BuildTags returns the tags of apiFeatures whose function the toolchain at

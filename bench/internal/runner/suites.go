@@ -205,6 +205,20 @@ var Suites = []Suite{
 		ShortBenchtime: "1x",
 	},
 	{
+		Name:    "groups",
+		Doc:     "goroutine groups (bench/scenario BenchmarkGroups): the work share of groups of weights 3 and 1, and the CPU a group limited to 0.25 uses, over 1 s rounds and in 100 ms windows, on 2 Ps (GODEBUG=schedmode=fair turns weights and limits on)",
+		Kind:    ModulePackage,
+		Package: "./scenario",
+		Selections: []Selection{{
+			Bench: `^BenchmarkGroups$`,
+			Short: `^BenchmarkGroups$`,
+		}},
+		// Each operation is one round of 1 s (2 s for the limit, which
+		// measures the spinners alone first): 4 take 4 s and 8 s.
+		Benchtime:      "4x",
+		ShortBenchtime: "1x",
+	},
+	{
 		Name:    "numa",
 		Doc:     "NUMA locality (bench/scenario BenchmarkNUMA): a goroutine pipeline and loopback HTTP on 4 Ps, with the fork's home-node run fraction and cross-node steals where counted (GODEBUG=numanodes=2 fakes two nodes)",
 		Kind:    ModulePackage,
@@ -220,7 +234,7 @@ var Suites = []Suite{
 
 // SuiteGroups name sets of suites for -suite.
 var SuiteGroups = map[string][]string{
-	"all":      {"runtime", "sync", "time", "context", "app", "compile", "scenario", "http", "inversion", "floor", "numa"},
+	"all":      {"runtime", "sync", "time", "context", "app", "compile", "scenario", "http", "inversion", "floor", "numa", "groups"},
 	"upstream": {"runtime", "sync", "time", "context"},
 }
 
