@@ -103,6 +103,9 @@ func TestTorture(t *testing.T) {
 		// to their node in the second.
 		"schedmode=numa,numanodes=2",
 		"schedmode=priority+numa,numanodes=2,numabind=1,asyncpreemptoff=1",
+		// Goroutine groups' queues and limits from the start, and the
+		// CPU clock on from start-up.
+		"schedmode=priority+fair,schedcputime=1",
 	} {
 		t.Run("GODEBUG="+godebug, func(t *testing.T) {
 			run(t, exe, godebug)

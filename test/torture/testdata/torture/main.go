@@ -7,13 +7,15 @@
 // Torture turns every schedx feature on at once for a bounded time and
 // checks invariants while it runs. It builds only with the fork.
 //
-// Workers at every priority level do channel and select operations,
+// Workers at every priority level, in goroutine groups of extreme weights
+// (one of them CPU-limited) and the root group, do channel and select operations,
 // timers, mutexes, network I/O on loopback, system calls, cgo calls (when
 // cgo is available), allocation, LockOSThread, panics and recovers, and
 // start further workers. Meanwhile chaos goroutines switch the scheduler
 // mode, change GOMAXPROCS, install and remove scheduler hooks, flood the
 // process with SIGURG (the runtime's preemption signal), force garbage
-// collections and change the GC percentage. The hooks' OnThreadStart
+// collections, change the GC percentage and change the groups' weights
+// and CPU limits. The hooks' OnThreadStart
 // blocks (it takes a mutex only the OnThreadStart calls take and sleeps
 // holding it), which the runtime must survive without starting threads
 // until the program dies; -blockhook=false makes it return at once.
@@ -21,8 +23,10 @@
 // Invariants:
 //   - every worker started finishes, exactly once (a bit per worker, set
 //     atomically);
-//   - a worker runs at the priority it was started with, and its hook
-//     value is nil or one the create hook returned;
+//   - a worker runs at the priority it was started with, starts in its
+//     creator's group (go statements inherit it), and its hook value is nil
+//     or one the create hook returned;
+//   - a worker's GoroutineCPUTime and each group's CPUTime never decrease;
 //   - the hooks' exit calls never outnumber their create calls;
 //   - the per-level scheduling latency histograms in runtime/metrics only
 //     grow, and never count more than /sched/latencies:seconds;
@@ -155,10 +159,20 @@ const (
 	chaosSIGURG
 	chaosGC
 	chaosGCPercent
+	chaosGroups
 	chaosCount
 )
 
-var chaosNames = [chaosCount]string{"mode switches", "GOMAXPROCS changes", "hook installs", "SIGURGs", "forced GCs", "SetGCPercent calls"}
+var chaosNames = [chaosCount]string{"mode switches", "GOMAXPROCS changes", "hook installs", "SIGURGs", "forced GCs", "SetGCPercent calls", "group weight and limit changes"}
+
+// The goroutine groups a worker joins (by its id; nil is the root group),
+// of extreme weights; the last is CPU-limited while chaos runs.
+var groups = []*runtime.SchedGroup{
+	nil,
+	runtime.NewSchedGroup("light", 1),
+	runtime.NewSchedGroup("heavy", 10000),
+	runtime.NewSchedGroup("limited", 100),
+}
 
 // spawn starts a worker at the caller's priority, unless stop is set or
 // a worker limit is reached.
@@ -173,11 +187,11 @@ func spawn(seed uint64) {
 		return
 	}
 	wg.Add(1)
-	prio := runtime.GoroutinePriority()
-	go worker(id, prio, seed)
+	prio, grp := runtime.GoroutinePriority(), runtime.GoroutineGroup()
+	go worker(id, prio, grp, seed)
 }
 
-func worker(id int64, prio runtime.Priority, seed uint64) {
+func worker(id int64, prio runtime.Priority, grp *runtime.SchedGroup, seed uint64) {
 	defer func() {
 		if bit := uint32(1) << (id % 32); done[id/32].Or(bit)&bit != 0 {
 			fail("worker %d finished more than once", id)
@@ -188,6 +202,16 @@ func worker(id int64, prio runtime.Priority, seed uint64) {
 	if p := runtime.GoroutinePriority(); p != prio {
 		fail("worker %d started at priority %d, runs at %d", id, prio, p)
 	}
+	if g := runtime.GoroutineGroup(); g != grp {
+		fail("worker %d started in group %s, its creator's is %s", id, groupName(g), groupName(grp))
+	}
+	runtime.SetGoroutineGroup(groups[id%int64(len(groups))])
+	cpu0 := runtime.GoroutineCPUTime()
+	defer func() {
+		if cpu := runtime.GoroutineCPUTime(); cpu < cpu0 {
+			fail("worker %d: GoroutineCPUTime went down from %d to %d", id, cpu0, cpu)
+		}
+	}()
 	if v := runtime.GoroutineHookValue(); v != nil {
 		if _, ok := v.(*hookValue); !ok {
 			fail("worker %d has hook value %T %v", id, v, v)
@@ -355,6 +379,29 @@ func chaosLoop(kind int, interval time.Duration, stopped *sync.WaitGroup, f func
 	}
 }
 
+// groupName names a group in messages.
+func groupName(g *runtime.SchedGroup) string {
+	if g == nil {
+		return "root"
+	}
+	return g.Name()
+}
+
+// checkGroups checks that the groups' CPU times never decrease.
+func checkGroups(prev []int64) []int64 {
+	cur := make([]int64, len(groups))
+	for i, g := range groups {
+		if g == nil {
+			continue
+		}
+		cur[i] = g.CPUTime()
+		if prev != nil && cur[i] < prev[i] {
+			fail("group %s: CPUTime went down from %d to %d", g.Name(), prev[i], cur[i])
+		}
+	}
+	return cur
+}
+
 // The metrics checked: the per-level histograms and the overall one.
 var metricNames = []string{
 	"/sched/latencies/priority/low:seconds",
@@ -470,11 +517,16 @@ func main() {
 	}
 	maxprocs := runtime.GOMAXPROCS(0)
 	startMode := debug.CurrentSchedulerMode()
-	stopped.Add(6)
+	stopped.Add(7)
 	go chaosLoop(chaosMode, 3*time.Millisecond, &stopped, func(i int) {
-		debug.SetSchedulerMode([]debug.SchedulerMode{
-			0, debug.SchedPriority, debug.SchedNUMA, debug.SchedPriority | debug.SchedNUMA,
-		}[i%4])
+		// Every combination of the policies, the default included.
+		var m debug.SchedulerMode
+		for b, p := range []debug.SchedulerMode{debug.SchedPriority, debug.SchedNUMA, debug.SchedFair} {
+			if i&(1<<b) != 0 {
+				m |= p
+			}
+		}
+		debug.SetSchedulerMode(m)
 	})
 	go chaosLoop(chaosProcs, 7*time.Millisecond, &stopped, func(i int) {
 		runtime.GOMAXPROCS(1 + i%4)
@@ -495,18 +547,26 @@ func main() {
 	go chaosLoop(chaosGCPercent, 11*time.Millisecond, &stopped, func(i int) {
 		debug.SetGCPercent([]int{100, 10, 400, 50}[i%4])
 	})
+	go chaosLoop(chaosGroups, 13*time.Millisecond, &stopped, func(i int) {
+		groups[1+i%3].SetWeight([]int{1, 10000, 100, 7}[i%4])
+		groups[3].SetCPULimit([]float64{0.05, 0.5, 0, 0.2}[i%4])
+	})
 
 	var prev [][]uint64
 	var prevNUMA []uint64
+	var prevGroups []int64
 	runtime.SetGoroutinePriority(runtime.PriorityHigh)
 	end := time.Now().Add(*flagDuration)
 	for time.Now().Before(end) && failures.Load() == 0 {
 		prev = checkMetrics(prev)
 		prevNUMA = checkNUMAMetrics(prevNUMA)
+		prevGroups = checkGroups(prevGroups)
 		time.Sleep(10 * time.Millisecond)
 	}
 	stop.Store(true)
 	stopped.Wait()
+	// The limited group's workers must drain at full speed.
+	groups[3].SetCPULimit(0)
 
 	// Drain: every worker started must finish.
 	drainStart, left := time.Now(), started.Load()-finished.Load()
@@ -524,6 +584,7 @@ func main() {
 	}
 	checkMetrics(prev)
 	prevNUMA = checkNUMAMetrics(prevNUMA)
+	checkGroups(prevGroups)
 	runtime.SetSchedulerHooks(nil)
 	debug.SetSchedulerMode(startMode)
 	runtime.GOMAXPROCS(maxprocs)
