@@ -3,12 +3,15 @@
 //
 // Built by a schedx toolchain (which sets the build tag schedx), each call
 // is the fork's: SetPriority is runtime.SetGoroutinePriority, SetMode is
-// runtime/debug.SetSchedulerMode, and so on. Built by stock Go, the same
-// calls compile and do nothing harmful: priorities are checked and
-// ignored (CurrentPriority reports Normal, since stock Go has no
-// per-goroutine storage to keep them in), CurrentMode reports the default
-// mode, and SetMode reports ErrUnavailable for any mode but the default.
-// A library can therefore set priorities unconditionally.
+// runtime/debug.SetSchedulerMode, Group is runtime.SchedGroup, and so on.
+// Built by stock Go, the same calls compile and do nothing harmful:
+// priorities are checked and ignored (CurrentPriority reports Normal,
+// since stock Go has no per-goroutine storage to keep them in), groups
+// keep their name, weight and limit and schedule nothing (CurrentGroup
+// reports the root group, CPU times are 0), CurrentMode reports the
+// default mode, and SetMode reports ErrUnavailable for any mode but the
+// default. A library can therefore set priorities and groups
+// unconditionally.
 //
 // Use it from a module with a replace line naming this directory:
 //
@@ -60,6 +63,9 @@ const (
 	ModePriority Mode = 1 << iota
 	// ModeNUMA keeps goroutines on their home NUMA node.
 	ModeNUMA
+	// ModeFair shares the CPU among goroutine groups by weight and
+	// holds limited groups to their CPU limits.
+	ModeFair
 )
 
 var modeNames = []struct {
@@ -68,6 +74,7 @@ var modeNames = []struct {
 }{
 	{ModePriority, "priority"},
 	{ModeNUMA, "numa"},
+	{ModeFair, "fair"},
 }
 
 // String returns the mode in the syntax of GODEBUG=schedmode: "default",
@@ -103,7 +110,7 @@ func ParseMode(s string) (Mode, error) {
 			}
 		}
 		if bit == 0 {
-			return 0, errors.New("sched: unknown scheduler mode " + strconv.Quote(s) + " (want default, or policy names joined by '+': priority, numa)")
+			return 0, errors.New("sched: unknown scheduler mode " + strconv.Quote(s) + " (want default, or policy names joined by '+': priority, numa, fair)")
 		}
 		m |= bit
 	}
