@@ -10,8 +10,9 @@ import (
 )
 
 // TestPortablePackage checks the repository's portable package (sched/)
-// with both toolchains: its own tests pass with the fork and with stock Go
-// of the base release, and a user's module that requires it through a
+// with both toolchains: its own tests, and those of the live view
+// (sched/view) and schedtop, pass with the fork and with stock Go of the
+// base release, and a user's module that requires it through a
 // replace line builds and runs with both, its High goroutine High on the
 // fork and the calls ignored on stock Go.
 func TestPortablePackage(t *testing.T) {
@@ -22,10 +23,10 @@ func TestPortablePackage(t *testing.T) {
 		cmd.Dir, cmd.Env = dir, append(forkenv.Environ(), "GOROOT="+goroot, "GOTOOLCHAIN=local", "GOPROXY=off", "GOFLAGS=-mod=mod")
 		return cmd
 	}
-	run(t, goCmd(t, pkg, "vet", "."))
-	run(t, goCmd(t, pkg, "test", "-count=1", "."))
-	run(t, stockCmd(pkg, "vet", "."))
-	run(t, stockCmd(pkg, "test", "-count=1", "."))
+	run(t, goCmd(t, pkg, "vet", "./..."))
+	run(t, goCmd(t, pkg, "test", "-count=1", "./..."))
+	run(t, stockCmd(pkg, "vet", "./..."))
+	run(t, stockCmd(pkg, "test", "-count=1", "./..."))
 
 	dir := writeModule(t, map[string]string{
 		"go.mod": "module example.com/user\n\ngo 1.26\n\nrequire schedx.example/sched v0.0.0\n\nreplace schedx.example/sched => " + pkg + "\n",

@@ -161,6 +161,18 @@ func gitCommit(dir string) string {
 	return commit
 }
 
+// TraceSetting is the setting that makes the runner trace the measured
+// test binaries (-test.trace, to a file it then removes), so that the cost
+// of the execution tracer can be compared across toolchains. It is also
+// passed to the processes, which ignore it.
+const TraceSetting = "SCHEDBENCH_TRACE=1"
+
+// Trace reports whether the configuration measures with the execution
+// tracer on (TraceSetting).
+func (c Config) Trace() bool {
+	return slices.Contains(c.Env, TraceSetting)
+}
+
 // Mode returns the scheduler mode the configuration selects: the value of
 // schedmode in its GODEBUG setting, or "default".
 func (c Config) Mode() string {

@@ -98,3 +98,23 @@ func TestSameAs(t *testing.T) {
 		t.Errorf("SameAs: a~b %v (want true), a~c %v (want false)", a.SameAs(b), a.SameAs(c))
 	}
 }
+
+func TestTraceSetting(t *testing.T) {
+	c, err := Parse("fork=../go,GODEBUG=schedmode=priority,SCHEDBENCH_TRACE=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Trace() {
+		t.Errorf("%v: Trace() = false, want true", c.Env)
+	}
+	if c.Mode() != "priority" {
+		t.Errorf("Mode() = %q, want priority", c.Mode())
+	}
+	c, err = Parse("stock=/usr/local/go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Trace() {
+		t.Errorf("stock: Trace() = true, want false")
+	}
+}

@@ -194,6 +194,17 @@ func runUnit(ctx context.Context, o Options, u Unit, c runconfig.Config, binary 
 		"-test.timeout=" + runTimeout.String(),
 	}
 	args = append(args, u.Suite.Args...)
+	if c.Trace() {
+		// The trace goes to a file removed after the run: only its
+		// cost is measured.
+		f, err := os.CreateTemp(o.WorkDir, "trace-*.out")
+		if err != nil {
+			return nil, err
+		}
+		f.Close()
+		defer os.Remove(f.Name())
+		args = append(args, "-test.trace="+f.Name())
+	}
 	cmd := exec.CommandContext(ctx, binary, args...)
 	// Run in the package's directory, as go test does.
 	switch u.Suite.Kind {
