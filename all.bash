@@ -10,10 +10,12 @@
 #     1s per configuration (test/torture; ci/stress is the long version);
 #   - programs that use the scheduler hooks as a user would (test/hooks);
 #   - the user tools in misc/ build and pass go vet with the fork;
+#   - the live view (ci/viewcheck.bash): schedtop against a running demo
+#     service, and in tmux and headless Chromium where they are installed;
 #   - a smoke pass of the benchmark pipeline (bench/smoke.bash);
 #   - upstream's tests of what the patches touch: go test -short of runtime,
-#     runtime/debug, runtime/metrics, runtime/trace, sync, time and
-#     cmd/compile/internal/ssa, go/test's -d=probes programs and asmcheck
+#     runtime/debug, runtime/metrics, runtime/trace, runtime/pprof,
+#     internal/trace, cmd/trace, sync, time and cmd/compile/internal/ssa, go/test's -d=probes programs and asmcheck
 #     tests (cmd/internal/testdir), and the API and release-note checks
 #     (cmd/api -check, cmd/relnote -check) that fail when a patch adds
 #     exported API without api/next and doc/next entries;
@@ -69,11 +71,16 @@ step "hooks programs (test/hooks)" bash -c 'cd test && "$@" go test -short -coun
 # misc/ uses the fork's API (runtime.SetGoroutinePriority, ...), so the fork's go.
 step "user tools build and vet (misc/)" \
 	bash -c 'cd misc && "$@" go vet ./...' _ "${fork_env[@]}"
+# The live view as a user meets it: schedtop's frame, and in tmux and
+# headless Chromium where they are installed (skipped with a message
+# where they are not).
+step "live view (ci/viewcheck.bash)" ci/viewcheck.bash
 step "benchmark pipeline smoke (bench/smoke.bash)" \
 	env GOROOT_BASE="$base" SCHEDX_GOROOT="$SCHEDX_GO" bench/smoke.bash
-step "upstream: go test -short (runtime, sync, time, ssa)" \
+step "upstream: go test -short (runtime, sync, time, trace, pprof, ssa)" \
 	"${fork_env[@]}" go test -short -timeout=20m \
-	runtime runtime/debug runtime/metrics runtime/trace sync time cmd/compile/internal/ssa
+	runtime runtime/debug runtime/metrics runtime/trace runtime/pprof internal/trace cmd/trace \
+	sync time cmd/compile/internal/ssa
 # The compiler probes' tests in go/test (run by cmd/internal/testdir, which
 # dist test runs in full): the programs with -d=probes, and their asmcheck
 # tests for every architecture they name.

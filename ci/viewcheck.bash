@@ -25,8 +25,8 @@
 # DIR defaults to a new temporary directory, which it prints; -o docs/img
 # refreshes the images of the documentation. Where tmux or chromium is
 # missing, that check is skipped with a message saying so. It exits 1 if a
-# check failed. Not part of all.bash: it needs a browser, and takes about
-# 30 seconds of two busy CPUs.
+# check failed. all.bash runs it; it takes about 30 seconds of two busy
+# CPUs.
 set -uo pipefail
 SCHEDX_PROG=ci/viewcheck
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
