@@ -255,10 +255,12 @@ func runGoBuild(ctx context.Context, o Options, s Suite, c runconfig.Config) ([]
 }
 
 // tail returns the last 40 lines of b.
+// tail returns the first and the last 20 lines of b: a crash's cause is at
+// the start of its output and its goroutines after it.
 func tail(b []byte) string {
 	lines := strings.SplitAfter(string(b), "\n")
 	if len(lines) > 40 {
-		lines = lines[len(lines)-40:]
+		lines = append(append(lines[:20:20], "\t...\n"), lines[len(lines)-20:]...)
 	}
 	return strings.Join(lines, "")
 }
