@@ -99,4 +99,3 @@ func tail(b []byte) string {
 	}
 	return s
 }
-
