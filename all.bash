@@ -9,7 +9,8 @@
 #   - the torture program, every feature at once with invariants checked,
 #     1s per configuration (test/torture; ci/stress is the long version);
 #   - programs that use the scheduler hooks as a user would (test/hooks);
-#   - the user tools in misc/ build and pass go vet with the fork;
+#   - the user tools in misc/ build and pass go vet with the fork, and the
+#     schedule exploration example (misc/chaosbug) finds its race;
 #   - the live view (ci/viewcheck.bash): schedtop against a running demo
 #     service, and in tmux and headless Chromium where they are installed;
 #   - a smoke pass of the benchmark pipeline (bench/smoke.bash);
@@ -71,6 +72,9 @@ step "hooks programs (test/hooks)" bash -c 'cd test && "$@" go test -short -coun
 # misc/ uses the fork's API (runtime.SetGoroutinePriority, ...), so the fork's go.
 step "user tools build and vet (misc/)" \
 	bash -c 'cd misc && "$@" go vet ./...' _ "${fork_env[@]}"
+# The schedule exploration example finds its race as its comment says.
+step "schedule exploration example (misc/chaosbug)" \
+	bash -c 'cd misc && "$@" go test -count=1 -v ./chaosbug' _ "${fork_env[@]}"
 # The live view as a user meets it: schedtop's frame, and in tmux and
 # headless Chromium where they are installed (skipped with a message
 # where they are not).
