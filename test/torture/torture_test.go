@@ -14,8 +14,11 @@ package torture
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"syscall"
@@ -54,7 +57,7 @@ const hangMargin = 2 * time.Minute
 // GOTRACEBACK=crash makes the runtime print every goroutine, runtime
 // ones included, and every thread's stack, which is what tells a lost
 // wake-up from a deadlock.
-func run(t *testing.T, exe, godebug string) {
+func run(t *testing.T, exe, godebug string, args ...string) {
 	t.Helper()
 	d := duration(t)
 	limit := d + hangMargin
@@ -70,7 +73,7 @@ func run(t *testing.T, exe, godebug string) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, exe, "-d", d.String())
+	cmd := exec.CommandContext(ctx, exe, append([]string{"-d", d.String()}, args...)...)
 	cmd.Env = append(forkenv.GoEnv(forkenv.GOROOT(t)), "GODEBUG="+godebug, "GOTRACEBACK=crash")
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGQUIT) }
 	cmd.WaitDelay = 20 * time.Second // then SIGKILL
@@ -81,6 +84,9 @@ func run(t *testing.T, exe, godebug string) {
 			godebug, d, limit.Round(time.Second), out)
 	}
 	if err != nil || !strings.HasPrefix(string(out), "OK: ") {
+		if strings.Contains(godebug, "schedchaos=") {
+			t.Logf("replay with GODEBUG=%s (the decisions also depend on timing unless GOMAXPROCS=1)", godebug)
+		}
 		t.Fatalf("GODEBUG=%s torture -d %v: %v\n%s", godebug, d, err, out)
 	}
 	summary, _, _ := strings.Cut(string(out), "\n")
@@ -92,6 +98,9 @@ func run(t *testing.T, exe, godebug string) {
 
 func TestTorture(t *testing.T) {
 	exe := forkenv.Build(t, "./testdata/torture")
+	// Schedule exploration from the start, with a seed that varies
+	// from run to run: the subtest's log names it.
+	seed := uint64(time.Now().UnixNano())%1e9 + 1
 	for _, godebug := range []string{
 		"",
 		"schedmode=priority",
@@ -106,10 +115,35 @@ func TestTorture(t *testing.T) {
 		// Goroutine groups' queues and limits from the start, and the
 		// CPU clock on from start-up.
 		"schedmode=priority+fair,schedcputime=1",
+		fmt.Sprintf("schedchaos=%d", seed),
+		fmt.Sprintf("schedchaos=%d,schedchaospct=3", seed),
 	} {
-		t.Run("GODEBUG="+godebug, func(t *testing.T) {
+		name := "GODEBUG=" + godebug
+		if strings.Contains(godebug, "schedchaos=") {
+			name = "GODEBUG=" + strings.Replace(godebug, fmt.Sprint(seed), "SEED", 1)
+		}
+		t.Run(name, func(t *testing.T) {
 			run(t, exe, godebug)
 		})
+	}
+}
+
+// TestTortureTrace checks the execution trace the torture program
+// recorded last (it starts and stops runtime/trace all along, with
+// every feature on): go tool trace must parse it, which validates the
+// order of its events, the scheduler policies' and probes' included.
+func TestTortureTrace(t *testing.T) {
+	exe := forkenv.Build(t, "./testdata/torture")
+	file := filepath.Join(t.TempDir(), "torture.trace")
+	run(t, exe, "schedmode=priority+fair", "-tracefile", file)
+	goroot := forkenv.GOROOT(t)
+	cmd := exec.Command(filepath.Join(goroot, "bin", "go"), "tool", "trace", "-d=parsed", file)
+	cmd.Env = forkenv.GoEnv(goroot)
+	cmd.Stdout = io.Discard
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("go tool trace -d=parsed of the torture program's last trace: %v\n%s", err, stderr.String())
 	}
 }
 

@@ -11,11 +11,18 @@
 // (one of them CPU-limited) and the root group, do channel and select operations,
 // timers, mutexes, network I/O on loopback, system calls, cgo calls (when
 // cgo is available), allocation, LockOSThread, panics and recovers, and
-// start further workers. Meanwhile chaos goroutines switch the scheduler
-// mode, change GOMAXPROCS, install and remove scheduler hooks, flood the
+// start further workers. They hold Mutexes that workers of other levels
+// wait for, alone, nested and in chains of waiters whose last holder
+// exits with runtime.Goexit or unwinds a panic (priority inheritance);
+// they create goroutine groups of their own, limited or not, run a
+// goroutine in them and drop them (group churn); and they run code under
+// pprof labels. Meanwhile chaos goroutines switch the scheduler
+// mode (every combination of the policies, and schedule exploration
+// with a new seed each time), change GOMAXPROCS, install and remove scheduler hooks, flood the
 // process with SIGURG (the runtime's preemption signal), force garbage
-// collections, change the GC percentage and change the groups' weights
-// and CPU limits. The hooks' OnThreadStart
+// collections, change the GC percentage, change the groups' weights
+// and CPU limits, start and stop runtime/trace and the CPU profiler, and
+// read the scheduler's state (debug.ReadSchedState). The hooks' OnThreadStart
 // blocks (it takes a mutex only the OnThreadStart calls take and sleeps
 // holding it), which the runtime must survive without starting threads
 // until the program dies; -blockhook=false makes it return at once.
@@ -32,6 +39,16 @@
 //     grow, and never count more than /sched/latencies:seconds;
 //   - the NUMA counters (runs at and away from home, local and remote
 //     steals) only grow, and the node count never changes;
+//   - a goroutine's priority after it released every lock it held is
+//     the one it set, in inheritance chains broken by Goexit and panics;
+//   - a goroutine started in a new group is in it; a bad weight or CPU
+//     limit panics; groups dropped are dropped: ReadSchedState lists
+//     no more groups at the end than the program still holds;
+//   - ReadSchedState's snapshots are consistent: one processor per
+//     GOMAXPROCS, a node per NUMA node, no negative queue, weights in
+//     range, and its counters and each group's CPU time only grow;
+//   - each trace the program records is complete (with -tracefile, the
+//     last one is written out for go tool trace to check);
 //   - no throw, no deadlock report, and the workers drain within a
 //     minute of the end.
 //
@@ -44,10 +61,12 @@
 // It prints "OK" and a summary and exits 0, or prints each violation
 // and exits 1.
 //
-// Usage: torture [-d duration] [-max workers] [-live workers]
+// Usage: torture [-d duration] [-max workers] [-live workers] [-tracefile file]
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/binary"
 	"flag"
 	"fmt"
@@ -57,6 +76,9 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"runtime/pprof"
+	"runtime/trace"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -68,6 +90,7 @@ var (
 	flagMax      = flag.Int("max", 0, "start at most this many workers (0: 32768 per second of -d, at least 1<<20)")
 	flagLive     = flag.Int64("live", 4096, "have at most this many workers at a time")
 	flagBlock    = flag.Bool("blockhook", true, "block in OnThreadStart: a shared mutex held across a 20µs sleep")
+	flagTrace    = flag.String("tracefile", "", "write the last complete execution trace to this file")
 )
 
 // Counters and per-worker state.
@@ -147,10 +170,12 @@ const (
 	opSpawn
 	opGosched
 	opInherit
+	opGroup
+	opLabels
 	opCount
 )
 
-var opNames = [opCount]string{"chan", "select", "sleep", "mutex", "net", "syscall", "cgo", "alloc", "lockosthread", "panic", "spawn", "gosched", "inherit"}
+var opNames = [opCount]string{"chan", "select", "sleep", "mutex", "net", "syscall", "cgo", "alloc", "lockosthread", "panic", "spawn", "gosched", "inherit", "group", "labels"}
 
 const (
 	chaosMode = iota
@@ -160,10 +185,13 @@ const (
 	chaosGC
 	chaosGCPercent
 	chaosGroups
+	chaosTrace
+	chaosProfile
+	chaosState
 	chaosCount
 )
 
-var chaosNames = [chaosCount]string{"mode switches", "GOMAXPROCS changes", "hook installs", "SIGURGs", "forced GCs", "SetGCPercent calls", "group weight and limit changes"}
+var chaosNames = [chaosCount]string{"mode switches", "GOMAXPROCS changes", "hook installs", "SIGURGs", "forced GCs", "SetGCPercent calls", "group weight and limit changes", "traces", "CPU profiles", "ReadSchedState calls"}
 
 // The goroutine groups a worker joins (by its id; nil is the root group),
 // of extreme weights; the last is CPU-limited while chaos runs.
@@ -291,6 +319,13 @@ func worker(id int64, prio runtime.Priority, grp *runtime.SchedGroup, seed uint6
 			if p := runtime.GoroutinePriority(); p != prio {
 				fail("worker %d runs at priority %d after holding locks, want %d", id, p, prio)
 			}
+		case opGroup:
+			groupChurn(x)
+		case opLabels:
+			pprof.Do(context.Background(), pprof.Labels("torture", opNames[op]), func(context.Context) {
+				burn(x)
+				runtime.Gosched()
+			})
 		}
 	}
 }
@@ -298,12 +333,13 @@ func worker(id int64, prio runtime.Priority, grp *runtime.SchedGroup, seed uint6
 // inherit holds Mutexes that workers of every level wait for, so that in
 // priority mode holders are lent levels and lose them: one across a short
 // sleep, two nested (in index order, so never a deadlock), one locked by a
-// plain goroutine that then exits (Goexit) and unlocked here, and one
-// released by a deferred Unlock while a panic unwinds.
+// plain goroutine that then exits (Goexit) and unlocked here, one
+// released by a deferred Unlock while a panic unwinds, and a chain
+// (see chain).
 func inherit(x uint64) {
 	i, j := x%uint64(len(imu)), (x>>4)%uint64(len(imu))
 	nap := time.Duration(x>>8%50) * time.Microsecond
-	switch x >> 16 % 4 {
+	switch x >> 16 % 6 {
 	case 0:
 		imu[i].Lock()
 		time.Sleep(nap)
@@ -341,8 +377,142 @@ func inherit(x uint64) {
 			time.Sleep(nap)
 			panic("torture")
 		}()
+	case 4, 5:
+		i, j = min(i, j), max(i, j)
+		if i == j {
+			j = (i + 1) % uint64(len(imu))
+			i, j = min(i, j), max(i, j)
+		}
+		chain(i, j, nap, x>>16%6 == 4)
 	}
 }
+
+// chain builds an inheritance chain: a Low goroutine holds imu[j], a
+// Normal one holds imu[i] and waits for imu[j], and the caller waits for
+// imu[i], so in priority mode the Low holder runs at the caller's level
+// through the Normal one. The Low holder then breaks the chain: it exits
+// with runtime.Goexit still holding imu[j] (a third goroutine unlocks it
+// once it has exited, which Go allows), or, if goexit is false, panics
+// and releases imu[j] with a deferred Unlock as the panic unwinds. Each
+// goroutine checks its level once it holds no lock. Locks are taken in
+// index order (i < j), as everywhere in this program.
+func chain(i, j uint64, nap time.Duration, goexit bool) {
+	lowHolds, normalHolds := make(chan struct{}), make(chan struct{})
+	lowExited, normalDone := make(chan struct{}), make(chan struct{})
+	go func() { // the Low holder
+		defer close(lowExited)
+		runtime.SetGoroutinePriority(runtime.PriorityLow)
+		if goexit {
+			imu[j].Lock()
+			close(lowHolds)
+			time.Sleep(nap)
+			runtime.Goexit() // holding imu[j]
+		}
+		func() {
+			defer func() {
+				if r := recover(); r != "torture" {
+					fail("chain: recovered %v, want torture", r)
+				}
+			}()
+			imu[j].Lock()
+			defer imu[j].Unlock()
+			close(lowHolds)
+			time.Sleep(nap)
+			panic("torture")
+		}()
+		if p := runtime.GoroutinePriority(); p != runtime.PriorityLow {
+			fail("chain: the Low holder runs at %d after its panic released its lock, want %d", p, runtime.PriorityLow)
+		}
+	}()
+	if goexit {
+		// Unlock what the exited Low holder left locked as soon as it
+		// has exited, whatever the others hold: waiting for the Normal
+		// holder to take imu[i] first would make imu[j]'s release wait
+		// for imu[i], against the index order.
+		go func() {
+			<-lowExited
+			imu[j].Unlock()
+		}()
+	}
+	<-lowHolds
+	go func() { // the Normal holder, waiting for the Low one
+		defer close(normalDone)
+		runtime.SetGoroutinePriority(runtime.PriorityNormal)
+		imu[i].Lock()
+		close(normalHolds)
+		imu[j].Lock()
+		imu[j].Unlock()
+		imu[i].Unlock()
+		if p := runtime.GoroutinePriority(); p != runtime.PriorityNormal {
+			fail("chain: the Normal holder runs at %d after releasing its locks, want %d", p, runtime.PriorityNormal)
+		}
+	}()
+	<-normalHolds
+	imu[i].Lock() // the chain's head
+	imu[i].Unlock()
+	<-normalDone
+	<-lowExited
+}
+
+// groupChurn creates a group of its own, with a random weight and, one
+// time in two, a CPU limit, joins it and runs a goroutine there, which
+// must find itself in the new group, and goes back to its own group.
+// Nothing keeps the new group, which the GC then drops (with its limit
+// set, half the time). One time in eight it also checks that a weight
+// or limit out of range panics.
+func groupChurn(x uint64) {
+	w := 1 + int(x>>8%10000)
+	g := runtime.NewSchedGroup("churn", w)
+	if x>>24%2 == 0 {
+		g.SetCPULimit(float64(1+x>>32%100) / 100)
+	}
+	if x>>40%8 == 0 {
+		mustPanic("NewSchedGroup weight 0", "out of range", func() { runtime.NewSchedGroup("bad", 0) })
+		mustPanic("SetWeight 10001", "out of range", func() { g.SetWeight(10001) })
+		mustPanic("SetCPULimit 1.5", "out of range", func() { g.SetCPULimit(1.5) })
+	}
+	old := runtime.SetGoroutineGroup(g)
+	in := make(chan *runtime.SchedGroup)
+	go func() {
+		burn(x)
+		in <- runtime.GoroutineGroup()
+	}()
+	if got := <-in; got != g {
+		fail("a goroutine started in group churn runs in group %s", groupName(got))
+	}
+	if got := runtime.SetGoroutineGroup(old); got != g {
+		fail("SetGoroutineGroup returned group %s, want churn", groupName(got))
+	}
+	if got := g.Weight(); got != w {
+		fail("group churn: weight %d, want %d", got, w)
+	}
+}
+
+// mustPanic calls f and checks that it panics with a message that
+// contains want.
+func mustPanic(what, want string, f func()) {
+	defer func() {
+		r := recover()
+		if r == nil {
+			fail("%s did not panic", what)
+		} else if msg := fmt.Sprint(r); !strings.Contains(msg, want) {
+			fail("%s panicked with %q, want a message with %q", what, msg, want)
+		}
+	}()
+	f()
+}
+
+// burn spends a few microseconds of CPU.
+func burn(x uint64) {
+	for range 200 + x%800 {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+	}
+	sink.Add(x)
+}
+
+var sink atomic.Uint64
 
 // spawner starts workers at level prio until stop is set.
 func spawner(prio runtime.Priority, stopped *sync.WaitGroup) {
@@ -385,6 +555,104 @@ func groupName(g *runtime.SchedGroup) string {
 		return "root"
 	}
 	return g.Name()
+}
+
+// A traceBuffer is the trace being written; the last complete one is kept
+// for -tracefile.
+var (
+	traceBuf  bytes.Buffer
+	lastTrace []byte
+)
+
+// toggleTrace starts runtime/trace on even calls and stops it on odd ones,
+// keeping the trace it stopped.
+func toggleTrace(i int) {
+	if i%2 == 0 {
+		traceBuf.Reset()
+		if err := trace.Start(&traceBuf); err != nil {
+			fail("trace.Start: %v", err)
+		}
+		return
+	}
+	trace.Stop()
+	if traceBuf.Len() == 0 {
+		fail("trace.Stop: an empty trace")
+	}
+	lastTrace = append(lastTrace[:0], traceBuf.Bytes()...)
+}
+
+// toggleProfile starts the CPU profiler on even calls and stops it on odd
+// ones; the profile must not be empty (it has a header).
+var profBuf bytes.Buffer
+
+func toggleProfile(i int) {
+	if i%2 == 0 {
+		profBuf.Reset()
+		if err := pprof.StartCPUProfile(&profBuf); err != nil {
+			fail("pprof.StartCPUProfile: %v", err)
+		}
+		return
+	}
+	pprof.StopCPUProfile()
+	if profBuf.Len() == 0 {
+		fail("pprof.StopCPUProfile: an empty profile")
+	}
+}
+
+// The last ReadSchedState snapshot's counters and group CPU times (by
+// group ID), which only grow.
+var (
+	state     debug.SchedState
+	stateMu   sync.Mutex
+	prevState struct {
+		steals, wakeups, preemptions, switches uint64
+		cpu                                    map[uint64]time.Duration
+	}
+)
+
+// checkState reads the scheduler's state and checks it.
+func checkState(int) {
+	stateMu.Lock()
+	defer stateMu.Unlock()
+	s := &state
+	debug.ReadSchedState(s)
+	if len(s.Ps) != s.GOMAXPROCS || s.GOMAXPROCS < 1 {
+		fail("ReadSchedState: %d Ps, GOMAXPROCS %d", len(s.Ps), s.GOMAXPROCS)
+	}
+	if len(s.Nodes) != s.NUMANodes || s.NUMANodes < 1 {
+		fail("ReadSchedState: %d node entries, %d NUMA nodes, mode %v", len(s.Nodes), s.NUMANodes, s.Mode)
+	}
+	neg := func(q debug.SchedQueues) bool { return q.Low < 0 || q.Normal < 0 || q.High < 0 }
+	if neg(s.Global) {
+		fail("ReadSchedState: global queues %+v", s.Global)
+	}
+	for i, p := range s.Ps {
+		if p.ID != i || neg(p.Queued) || p.Status > debug.SchedPGCStop {
+			fail("ReadSchedState: P %d: %+v", i, p)
+		}
+	}
+	for _, q := range s.Nodes {
+		if neg(q) {
+			fail("ReadSchedState: node queues %+v", s.Nodes)
+		}
+	}
+	pv := &prevState
+	if s.PolicySteals < pv.steals || s.PolicyWakeups < pv.wakeups || s.PolicyPreemptions < pv.preemptions || s.ModeSwitches < pv.switches {
+		fail("ReadSchedState: counters went down: steals %d->%d wakeups %d->%d preemptions %d->%d switches %d->%d",
+			pv.steals, s.PolicySteals, pv.wakeups, s.PolicyWakeups, pv.preemptions, s.PolicyPreemptions, pv.switches, s.ModeSwitches)
+	}
+	pv.steals, pv.wakeups, pv.preemptions, pv.switches = s.PolicySteals, s.PolicyWakeups, s.PolicyPreemptions, s.ModeSwitches
+	cpu := make(map[uint64]time.Duration, len(s.Groups))
+	for _, g := range s.Groups {
+		if g.ID < 2 || g.Weight < 1 || g.Weight > 10000 || !(g.CPULimit >= 0 && g.CPULimit <= 1) || g.Queued < 0 || g.CPUTime < 0 {
+			fail("ReadSchedState: group %+v", g)
+		}
+		if prev, ok := pv.cpu[g.ID]; ok && g.CPUTime < prev {
+			fail("ReadSchedState: group %d (%s): CPU time went down from %v to %v", g.ID, g.Name, prev, g.CPUTime)
+		}
+		cpu[g.ID] = g.CPUTime
+	}
+	pv.cpu = cpu
 }
 
 // checkGroups checks that the groups' CPU times never decrease.
@@ -518,8 +786,16 @@ func main() {
 	maxprocs := runtime.GOMAXPROCS(0)
 	startMode := debug.CurrentSchedulerMode()
 	stopped.Add(7)
+	stopped.Add(3)
 	go chaosLoop(chaosMode, 3*time.Millisecond, &stopped, func(i int) {
-		// Every combination of the policies, the default included.
+		// Every combination of the policies, the default included,
+		// then schedule exploration (alone) with a new seed, the
+		// uniform and the PCT variants in turn.
+		if i%9 == 8 {
+			debug.SetSchedChaos(uint64(i), i/9%4)
+			debug.SetSchedulerMode(debug.SchedChaos)
+			return
+		}
 		var m debug.SchedulerMode
 		for b, p := range []debug.SchedulerMode{debug.SchedPriority, debug.SchedNUMA, debug.SchedFair} {
 			if i&(1<<b) != 0 {
@@ -528,6 +804,9 @@ func main() {
 		}
 		debug.SetSchedulerMode(m)
 	})
+	go chaosLoop(chaosTrace, 25*time.Millisecond, &stopped, toggleTrace)
+	go chaosLoop(chaosProfile, 30*time.Millisecond, &stopped, toggleProfile)
+	go chaosLoop(chaosState, 2*time.Millisecond, &stopped, checkState)
 	go chaosLoop(chaosProcs, 7*time.Millisecond, &stopped, func(i int) {
 		runtime.GOMAXPROCS(1 + i%4)
 	})
@@ -565,6 +844,12 @@ func main() {
 	}
 	stop.Store(true)
 	stopped.Wait()
+	if chaos[chaosTrace].Load()%2 == 1 { // a trace is on
+		toggleTrace(1)
+	}
+	if chaos[chaosProfile].Load()%2 == 1 {
+		toggleProfile(1)
+	}
 	// The limited group's workers must drain at full speed.
 	groups[3].SetCPULimit(0)
 
@@ -585,6 +870,29 @@ func main() {
 	checkMetrics(prev)
 	prevNUMA = checkNUMAMetrics(prevNUMA)
 	checkGroups(prevGroups)
+	checkState(0)
+	// The groups churn created are unreachable: after a collection the
+	// snapshot (which finds groups through weak pointers) lists only the
+	// program's own groups.
+	runtime.GC()
+	runtime.GC()
+	stateMu.Lock()
+	debug.ReadSchedState(&state)
+	if n := len(state.Groups); n > len(groups)-1 {
+		var names []string
+		for _, g := range state.Groups {
+			names = append(names, g.Name)
+		}
+		fail("ReadSchedState lists %d groups after the churn, want %d: %v", n, len(groups)-1, names)
+	}
+	stateMu.Unlock()
+	if *flagTrace != "" {
+		if len(lastTrace) == 0 {
+			fail("-tracefile: no trace was completed")
+		} else if err := os.WriteFile(*flagTrace, lastTrace, 0o666); err != nil {
+			fail("-tracefile: %v", err)
+		}
+	}
 	runtime.SetSchedulerHooks(nil)
 	debug.SetSchedulerMode(startMode)
 	runtime.GOMAXPROCS(maxprocs)
