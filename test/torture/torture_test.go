@@ -14,7 +14,6 @@ package torture
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -79,13 +78,21 @@ func run(t *testing.T, exe, godebug string, args ...string) {
 	cmd.WaitDelay = 20 * time.Second // then SIGKILL
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
+	// GODEBUG=schedchaos=random: the runtime prints the seed it drew
+	// first.
+	seed := ""
+	if rest, ok := strings.CutPrefix(string(out), "schedchaos: seed="); ok {
+		seed, rest, _ = strings.Cut(rest, "\n")
+		out = []byte(rest)
+		t.Logf("GODEBUG=%s: seed %s", godebug, seed)
+	}
 	if ctx.Err() != nil {
 		t.Fatalf("GODEBUG=%s torture -d %v: hung: still running after %v; its SIGQUIT dump:\n%s",
 			godebug, d, limit.Round(time.Second), out)
 	}
 	if err != nil || !strings.HasPrefix(string(out), "OK: ") {
-		if strings.Contains(godebug, "schedchaos=") {
-			t.Logf("replay with GODEBUG=%s (the decisions also depend on timing unless GOMAXPROCS=1)", godebug)
+		if seed != "" {
+			t.Logf("run again with GODEBUG=%s (the decisions also depend on timing unless GOMAXPROCS=1)", strings.Replace(godebug, "random", seed, 1))
 		}
 		t.Fatalf("GODEBUG=%s torture -d %v: %v\n%s", godebug, d, err, out)
 	}
@@ -98,9 +105,6 @@ func run(t *testing.T, exe, godebug string, args ...string) {
 
 func TestTorture(t *testing.T) {
 	exe := forkenv.Build(t, "./testdata/torture")
-	// Schedule exploration from the start, with a seed that varies
-	// from run to run: the subtest's log names it.
-	seed := uint64(time.Now().UnixNano())%1e9 + 1
 	for _, godebug := range []string{
 		"",
 		"schedmode=priority",
@@ -115,14 +119,12 @@ func TestTorture(t *testing.T) {
 		// Goroutine groups' queues and limits from the start, and the
 		// CPU clock on from start-up.
 		"schedmode=priority+fair,schedcputime=1",
-		fmt.Sprintf("schedchaos=%d", seed),
-		fmt.Sprintf("schedchaos=%d,schedchaospct=3", seed),
+		// Schedule exploration from the start, with a seed drawn per
+		// run, which the subtest's log names.
+		"schedchaos=random",
+		"schedchaos=random,schedchaospct=3",
 	} {
-		name := "GODEBUG=" + godebug
-		if strings.Contains(godebug, "schedchaos=") {
-			name = "GODEBUG=" + strings.Replace(godebug, fmt.Sprint(seed), "SEED", 1)
-		}
-		t.Run(name, func(t *testing.T) {
+		t.Run("GODEBUG="+godebug, func(t *testing.T) {
 			run(t, exe, godebug)
 		})
 	}

@@ -47,8 +47,9 @@
 //   - ReadSchedState's snapshots are consistent: one processor per
 //     GOMAXPROCS, a node per NUMA node, no negative queue, weights in
 //     range, and its counters and each group's CPU time only grow;
-//   - each trace the program records is complete (with -tracefile, the
-//     last one is written out for go tool trace to check);
+//   - each trace and CPU profile the program records is not empty
+//     (with -tracefile, the last trace is written out: the torture
+//     test has go tool trace parse it);
 //   - no throw, no deadlock report, and the workers drain within a
 //     minute of the end.
 //
