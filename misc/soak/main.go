@@ -29,8 +29,9 @@
 // at most 256 requests of a kind in flight: one more counts as an
 // error), and keeps 3 /low requests in flight. Every -phase (5s) it
 // switches the server's mode, in turn: priority, priority+fair, default,
-// fair, priority+numa, priority+numa+fair, numa, chaos (the server runs
-// with GODEBUG=numanodes=2, a fake two-node topology). Every second it
+// fair, priority+numa, priority+numa+fair, numa, chaos (the NUMA policy
+// on the one node of the server's one CPU: a fake two-node topology needs
+// two usable CPUs). Every second it
 // reads the server's goroutine count, live heap and resident memory.
 //
 // Bars, checked at the end (exit status 1 if one is missed):
@@ -378,7 +379,7 @@ func drive(pin bool, cpus []string) {
 		args = append([]string{"taskset", "-c", cpus[0]}, args...)
 	}
 	srv := exec.Command(args[0], args[1:]...)
-	srv.Env = append(os.Environ(), "GOMAXPROCS=1", "GODEBUG=numanodes=2", "GOTRACEBACK=crash")
+	srv.Env = append(os.Environ(), "GOMAXPROCS=1", "GOTRACEBACK=crash")
 	srv.Stderr = os.Stderr
 	out, err := srv.StdoutPipe()
 	if err != nil {
