@@ -565,39 +565,36 @@ var (
 	lastTrace []byte
 )
 
-// toggleTrace starts runtime/trace on even calls and stops it on odd ones,
-// keeping the trace it stopped.
-func toggleTrace(i int) {
+// toggle starts a recorder (runtime/trace, the CPU profiler) writing to
+// buf on even calls and stops it on odd ones; what it wrote must not be
+// empty (both write a header).
+func toggle(i int, what string, buf *bytes.Buffer, start func(io.Writer) error, stop func()) {
 	if i%2 == 0 {
-		traceBuf.Reset()
-		if err := trace.Start(&traceBuf); err != nil {
-			fail("trace.Start: %v", err)
+		buf.Reset()
+		if err := start(buf); err != nil {
+			fail("%s: start: %v", what, err)
 		}
 		return
 	}
-	trace.Stop()
-	if traceBuf.Len() == 0 {
-		fail("trace.Stop: an empty trace")
+	stop()
+	if buf.Len() == 0 {
+		fail("%s: stop: nothing written", what)
 	}
-	lastTrace = append(lastTrace[:0], traceBuf.Bytes()...)
 }
 
-// toggleProfile starts the CPU profiler on even calls and stops it on odd
-// ones; the profile must not be empty (it has a header).
+// toggleTrace toggles runtime/trace, keeping the last trace it stopped.
+func toggleTrace(i int) {
+	toggle(i, "runtime/trace", &traceBuf, trace.Start, trace.Stop)
+	if i%2 == 1 {
+		lastTrace = append(lastTrace[:0], traceBuf.Bytes()...)
+	}
+}
+
 var profBuf bytes.Buffer
 
+// toggleProfile toggles the CPU profiler.
 func toggleProfile(i int) {
-	if i%2 == 0 {
-		profBuf.Reset()
-		if err := pprof.StartCPUProfile(&profBuf); err != nil {
-			fail("pprof.StartCPUProfile: %v", err)
-		}
-		return
-	}
-	pprof.StopCPUProfile()
-	if profBuf.Len() == 0 {
-		fail("pprof.StopCPUProfile: an empty profile")
-	}
+	toggle(i, "CPU profile", &profBuf, pprof.StartCPUProfile, pprof.StopCPUProfile)
 }
 
 // The last ReadSchedState snapshot's counters and group CPU times (by
