@@ -16,8 +16,8 @@
 #   - a smoke pass of the benchmark pipeline (bench/smoke.bash);
 #   - upstream's tests of what the patches touch: go test -short of runtime,
 #     runtime/debug, runtime/metrics, runtime/trace, runtime/pprof,
-#     internal/trace, cmd/trace, sync, time and cmd/compile/internal/ssa, go/test's -d=probes programs and asmcheck
-#     tests (cmd/internal/testdir), and the API and release-note checks
+#     internal/trace, cmd/trace, sync, time and cmd/compile/internal/ssa, go/test's -d=probes programs, inlining
+#     tests and asmcheck tests (cmd/internal/testdir), and the API and release-note checks
 #     (cmd/api -check, cmd/relnote -check) that fail when a patch adds
 #     exported API without api/next and doc/next entries;
 #   - the GOTOOLCHAIN install (test/install): ci/release's module files,
@@ -87,9 +87,11 @@ step "upstream: go test -short (runtime, sync, time, trace, pprof, ssa)" \
 	sync time cmd/compile/internal/ssa
 # The compiler probes' tests in go/test (run by cmd/internal/testdir, which
 # dist test runs in full): the programs with -d=probes, and their asmcheck
-# tests for every architecture they name.
-step "upstream: go/test probe programs and codegen (cmd/internal/testdir)" \
-	bash -c '"$@" go test -count=1 -timeout=10m cmd/internal/testdir -run "Test/probes" &&
+# tests for every architecture they name; and go/test's inlining tests,
+# inline_sync.go among them, which fails if a patch makes sync.Mutex's fast
+# paths too costly for a function that only calls them to be inlined.
+step "upstream: go/test probe, inlining and codegen tests (cmd/internal/testdir)" \
+	bash -c '"$@" go test -count=1 -timeout=10m cmd/internal/testdir -run "Test/(probes|inline)" &&
 		"$@" go test -count=1 -timeout=10m cmd/internal/testdir -run "Test/codegen/probes" -all_codegen' _ "${fork_env[@]}"
 step "upstream: API check (cmd/api -check)" \
 	"${fork_env[@]}" go test -count=1 -timeout=10m cmd/api -check
